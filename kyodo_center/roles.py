@@ -1,0 +1,96 @@
+"""The three staff roles (Django groups) and what each may do.
+
+One table, ROLE_PERMISSIONS, says which model permissions each role holds. The data migration
+creates the groups; after every ``migrate`` the permissions are synchronised from this table, so
+models added later get their permissions without another migration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+
+COUNTER_STAFF = "窓口職員"
+WARD_STAFF = "区職員"
+OPERATOR = "運営団体"
+ALL_ROLES = (COUNTER_STAFF, WARD_STAFF, OPERATOR)
+STAFF_ROLES = (COUNTER_STAFF, WARD_STAFF)
+
+VIEW = ("view",)
+EVERYTHING = ("add", "change", "delete", "view")
+
+# role -> {"app_label.model": actions}. A model that does not exist (yet) is skipped.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    COUNTER_STAFF: {
+        "facilities.facility": VIEW,
+        "facilities.room": VIEW,
+        "facilities.closure": VIEW,
+        "facilities.equipment": VIEW,
+        "facilities.booking": ("add", "change", "view"),
+        "facilities.equipmentloan": ("add", "change", "delete", "view"),
+        "groups.group": ("add", "view"),
+    },
+    WARD_STAFF: {
+        "facilities.facility": EVERYTHING,
+        "facilities.room": EVERYTHING,
+        "facilities.closure": EVERYTHING,
+        "facilities.equipment": EVERYTHING,
+        "facilities.booking": ("add", "change", "view"),
+        "facilities.equipmentloan": ("add", "change", "delete", "view"),
+        "groups.group": ("add", "change", "view"),
+    },
+    OPERATOR: {},
+}
+
+
+def user_has_role(user: Any, *roles: str) -> bool:
+    """True for an active user in one of ``roles``; superusers hold every role."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    names = getattr(user, "_role_names_cache", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._role_names_cache = names
+    return any(role in names for role in roles)
+
+
+class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Anonymous users go to the login page; logged-in users without the role get 403."""
+
+    allowed_roles: tuple[str, ...] = STAFF_ROLES
+
+    def test_func(self) -> bool:
+        return user_has_role(self.request.user, *self.allowed_roles)
+
+
+def sync_role_permissions(apps: Any = None) -> None:
+    """Create the role groups and give each exactly the permissions of ROLE_PERMISSIONS."""
+    if apps is None:
+        from django.apps import apps as global_apps
+
+        apps = global_apps
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in ALL_ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for model_label, actions in ROLE_PERMISSIONS[role].items():
+            app_label, model_name = model_label.split(".")
+            codenames = [f"{action}_{model_name}" for action in actions]
+            wanted.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+            )
+        group.permissions.set(wanted)
+
+
+def sync_role_permissions_after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    # post_migrate reaches this app before the apps listed after it; create their permissions now.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_role_permissions()

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from kyodo_center import views
+
+admin.site.site_header = "区民協働交流センター 管理"
+admin.site.site_title = "区民協働交流センター 管理"
+admin.site.index_title = "管理メニュー"
+
+counter_patterns = (
+    [
+        path("", views.CounterDashboardView.as_view(), name="dashboard"),
+    ],
+    "counter",
+)
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("counter/", include(counter_patterns)),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Models of the programs app (built by its own issue)."""

@@ -1,0 +1,151 @@
+"""Fixtures that build the world a test needs, on real PostgreSQL (embedded or DATABASE_URL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import urllib.parse
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group as Role
+from django.db import connection
+
+from facilities.models import Facility, Room
+from kyodo_center.roles import COUNTER_STAFF, OPERATOR, WARD_STAFF, sync_role_permissions
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+PASSWORD = "correct-horse-battery-staple"
+
+
+# --- People ------------------------------------------------------------------------------------
+def make_user(username: str, role: str | None = None, **extra: Any) -> Any:
+    user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
+    if role:
+        sync_role_permissions()
+        user.groups.add(Role.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def counter_user(db: None) -> Any:
+    return make_user("madoguchi", COUNTER_STAFF, last_name="窓口", first_name="花子")
+
+
+@pytest.fixture
+def ward_user(db: None) -> Any:
+    return make_user("kuyakusho", WARD_STAFF, is_staff=True, last_name="練馬", first_name="区子")
+
+
+@pytest.fixture
+def operator_user(db: None) -> Any:
+    return make_user("unei", OPERATOR)
+
+
+@pytest.fixture
+def plain_user(db: None) -> Any:
+    return make_user("resident")
+
+
+# --- The centre --------------------------------------------------------------------------------
+@pytest.fixture
+def facility(db: None) -> Facility:
+    facility = Facility.objects.create(
+        name="練馬区立区民協働交流センター",
+        address="東京都練馬区練馬1-17-1",
+        opens_at=dt.time(9, 0),
+        closes_at=dt.time(22, 0),
+    )
+    Room.objects.create(facility=facility, name="多目的室1", capacity=20, sort_order=1)
+    Room.objects.create(facility=facility, name="多目的室2", capacity=16, sort_order=2)
+    return facility
+
+
+@pytest.fixture
+def room1(facility: Facility) -> Room:
+    return facility.rooms.get(name="多目的室1")
+
+
+@pytest.fixture
+def room2(facility: Facility) -> Room:
+    return facility.rooms.get(name="多目的室2")
+
+
+# --- Processes that need the test database --------------------------------------------------
+def current_database_url() -> str:
+    """A DATABASE_URL for the database the tests run on (for gunicorn or manage.py children)."""
+    settings = connection.settings_dict
+    host = settings["HOST"] or settings["OPTIONS"].get("host", "")
+    quoted_host = urllib.parse.quote(host, safe="") if host.startswith("/") else host
+    port = f":{settings['PORT']}" if settings["PORT"] else ""
+    password = urllib.parse.quote(settings["PASSWORD"] or "", safe="")
+    user = urllib.parse.quote(settings["USER"] or "", safe="")
+    credentials = f"{user}:{password}@" if password else f"{user}@"
+    return f"postgresql://{credentials}{quoted_host}{port}/{settings['NAME']}"
+
+
+# --- Browser -----------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser: Any) -> Iterator[Any]:
+    """A phone-sized viewport with JavaScript off: the public pages must work like this."""
+    context = browser.new_context(
+        locale="ja-JP",
+        timezone_id="Asia/Tokyo",
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        java_script_enabled=False,
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def serious_accessibility_violations(page: Any) -> list[str]:
+    """axe-core violations of impact serious or critical on the current page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])})"
+        for violation in results.response["violations"]
+        if violation.get("impact") in {"serious", "critical"}
+    ]
+
+
+def login(page: Any, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(password)
+    page.get_by_role("button", name="ログイン").click()

@@ -1,0 +1,92 @@
+"""The public home page, language and time zone, and the admin's name."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from facilities.models import Closure, ClosureKind
+from kyodo_center.templatetags.kyodo import japanese_date
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_shows_centre_name_hours_and_rooms(client, facility):
+    response = client.get("/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="ja">' in body
+    assert "練馬区立区民協働交流センター" in body
+    assert "9:00〜22:00" in body
+    assert "年末年始・保守点検日は休館" in body
+    assert "多目的室1（定員20人）" in body
+    assert "多目的室2（定員16人）" in body
+
+
+def test_home_page_lists_the_next_maintenance_closure_and_year_end(client, facility):
+    today = timezone.localdate()
+    maintenance_day = today + dt.timedelta(days=10)
+    Closure.objects.create(facility=facility, date=maintenance_day, kind=ClosureKind.MAINTENANCE)
+    body = client.get("/").content.decode()
+    assert f"{japanese_date(maintenance_day)} 保守点検日" in body
+    # The coming winter's closures are shown as one period, generated without anyone typing them.
+    winter = today.year if today >= dt.date(today.year, 1, 4) else today.year - 1
+    first, last = dt.date(winter, 12, 29), dt.date(winter + 1, 1, 3)
+    assert f"{japanese_date(first)}〜{japanese_date(last)} 年末年始" in body
+
+
+def test_home_page_says_closed_today_on_a_maintenance_day(client, facility):
+    Closure.objects.create(
+        facility=facility, date=timezone.localdate(), kind=ClosureKind.MAINTENANCE
+    )
+    body = client.get("/").content.decode()
+    assert "休館（保守点検日）" in body
+    assert ">開館<" not in body
+
+
+def test_home_page_says_open_on_an_ordinary_day(client, facility):
+    body = client.get("/").content.decode()
+    assert ">開館<" in body
+
+
+def test_home_page_query_count_does_not_grow_with_closures(
+    client, facility, django_assert_max_num_queries
+):
+    client.get("/")  # first visit may generate this year's year-end closures
+    start = timezone.localdate()
+    Closure.objects.bulk_create(
+        Closure(facility=facility, date=start + dt.timedelta(days=i), kind=ClosureKind.OTHER)
+        for i in range(1, 60)
+    )
+    with django_assert_max_num_queries(4):
+        response = client.get("/")
+    assert response.status_code == 200
+
+
+def test_language_and_time_zone_are_japanese():
+    assert settings.LANGUAGE_CODE == "ja"
+    assert settings.TIME_ZONE == "Asia/Tokyo"
+    assert settings.USE_TZ is True
+    assert timezone.get_current_timezone_name() == "Asia/Tokyo"
+
+
+def test_dates_are_written_the_japanese_way_in_tokyo_time():
+    # 16:00 UTC on 23 November is already 24 November in Tokyo.
+    late_utc = dt.datetime(2026, 11, 23, 16, 0, tzinfo=dt.UTC)
+    assert japanese_date(late_utc) == "2026年11月24日(火)"
+    assert japanese_date(dt.date(2026, 11, 23)) == "2026年11月23日(月)"
+
+
+def test_admin_is_named_for_the_centre(client, ward_user):
+    client.force_login(ward_user)
+    body = client.get("/admin/").content.decode()
+    assert "区民協働交流センター 管理" in body
+
+
+def test_unknown_page_gives_a_japanese_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "ページが見つかりません" in response.content.decode()
