@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from kyodo_center.roles import STAFF_ROLES, user_has_role
+from kyodo_center.roles import OPERATOR, STAFF_ROLES, user_has_role
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -13,4 +13,5 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "CENTRE_NAME": settings.CENTRE_NAME,
         "user_is_centre_staff": user is not None and user_has_role(user, *STAFF_ROLES),
+        "user_is_operator": user is not None and user_has_role(user, OPERATOR),
     }

@@ -1,8 +1,8 @@
 """The three staff roles (Django groups) and what each may do.
 
-One table, ROLE_PERMISSIONS, says which model permissions each role holds. The data migration
-creates the groups; after every ``migrate`` the permissions are synchronised from this table, so
-models added later get their permissions without another migration.
+Each app's ``roles.py`` says which model permissions each role holds on its models. The data
+migration creates the groups; after every ``migrate`` the permissions are synchronised from those
+tables, so models added later get their permissions without another migration.
 """
 
 from __future__ import annotations
@@ -20,28 +20,25 @@ STAFF_ROLES = (COUNTER_STAFF, WARD_STAFF)
 VIEW = ("view",)
 EVERYTHING = ("add", "change", "delete", "view")
 
-# role -> {"app_label.model": actions}. A model that does not exist (yet) is skipped.
-ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    COUNTER_STAFF: {
-        "facilities.facility": VIEW,
-        "facilities.room": VIEW,
-        "facilities.closure": VIEW,
-        "facilities.equipment": VIEW,
-        "facilities.booking": ("add", "change", "view"),
-        "facilities.equipmentloan": ("add", "change", "delete", "view"),
-        "groups.group": ("add", "view"),
-    },
-    WARD_STAFF: {
-        "facilities.facility": EVERYTHING,
-        "facilities.room": EVERYTHING,
-        "facilities.closure": EVERYTHING,
-        "facilities.equipment": EVERYTHING,
-        "facilities.booking": ("add", "change", "view"),
-        "facilities.equipmentloan": ("add", "change", "delete", "view"),
-        "groups.group": ("add", "change", "view"),
-    },
-    OPERATOR: {},
-}
+# role -> {"app_label.model": actions}. Each app declares its own part in ``<app>/roles.py`` as
+# ROLE_PERMISSIONS; they are merged here. A model that does not exist (yet) is skipped.
+ROLE_APPS = ("facilities", "groups", "consultations", "programs")
+
+
+def role_permissions() -> dict[str, dict[str, tuple[str, ...]]]:
+    import importlib
+
+    merged: dict[str, dict[str, tuple[str, ...]]] = {role: {} for role in ALL_ROLES}
+    for app in ROLE_APPS:
+        try:
+            module = importlib.import_module(f"{app}.roles")
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.roles":
+                raise
+            continue
+        for role, table in module.ROLE_PERMISSIONS.items():
+            merged[role].update(table)
+    return merged
 
 
 def user_has_role(user: Any, *roles: str) -> bool:
@@ -67,17 +64,18 @@ class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
 
 
 def sync_role_permissions(apps: Any = None) -> None:
-    """Create the role groups and give each exactly the permissions of ROLE_PERMISSIONS."""
+    """Create the role groups and give each exactly the permissions of the apps' tables."""
     if apps is None:
         from django.apps import apps as global_apps
 
         apps = global_apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    table = role_permissions()
     for role in ALL_ROLES:
         group, _ = Group.objects.get_or_create(name=role)
         wanted = []
-        for model_label, actions in ROLE_PERMISSIONS[role].items():
+        for model_label, actions in table[role].items():
             app_label, model_name = model_label.split(".")
             codenames = [f"{action}_{model_name}" for action in actions]
             wanted.extend(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from facilities.selectors import facility_summaries
+from kyodo_center.panels import collect_panels
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
 
 
@@ -19,6 +20,7 @@ class HomeView(TemplateView):
         today = timezone.localdate()
         context["today"] = today
         context["facilities"] = facility_summaries(today=today)
+        context["panels"] = collect_panels("home", self.request, today)
         return context
 
 
@@ -33,4 +35,5 @@ class CounterDashboardView(RoleRequiredMixin, TemplateView):
         today = timezone.localdate()
         context["today"] = today
         context["facilities"] = facility_summaries(today=today, closure_limit=3)
+        context["panels"] = collect_panels("counter", self.request, today)
         return context
