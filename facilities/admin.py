@@ -1,12 +1,19 @@
+"""Ward staff manage facilities, rooms, blocks, equipment and closures here.
+
+Bookings are read-only in the admin: they are written at the counter through
+facilities.services, which checks every rule.
+"""
+
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.html import format_html_join
 
-from facilities.models import Closure, Facility, Room
-from facilities.services import closure_ensure_year_end
+from facilities.models import Booking, Closure, DisplayBlock, Equipment, Facility, Room
+from facilities.services import bookings_hit_by_closure, closure_ensure_year_end, hhmm, jdate
 
 
 class RoomInline(admin.TabularInline):
@@ -15,10 +22,36 @@ class RoomInline(admin.TabularInline):
     fields = ["name", "capacity", "notes", "sort_order", "is_active"]
 
 
+class DisplayBlockInline(admin.TabularInline):
+    model = DisplayBlock
+    extra = 0
+    fields = ["name", "start_time", "end_time"]
+    verbose_name_plural = "表示区分（空のときは 午前9–12・午後13–17・夜間18–22）"
+
+
+class EquipmentInline(admin.TabularInline):
+    model = Equipment
+    extra = 0
+    fields = ["name", "stock", "sort_order", "is_active"]
+
+
 @admin.register(Facility)
 class FacilityAdmin(admin.ModelAdmin):
-    list_display = ["name", "address", "phone", "opens_at", "closes_at"]
-    inlines = [RoomInline]
+    list_display = [
+        "name",
+        "opens_at",
+        "closes_at",
+        "registered_booking_months",
+        "general_booking_months",
+    ]
+    fieldsets = [
+        (None, {"fields": ["name", "address", "phone", "opens_at", "closes_at"]}),
+        (
+            "予約の受付期間（登録団体は優先利用 ◎）",
+            {"fields": ["registered_booking_months", "general_booking_months"]},
+        ),
+    ]
+    inlines = [RoomInline, DisplayBlockInline, EquipmentInline]
 
     def save_model(self, request: Any, obj: Facility, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
@@ -32,9 +65,72 @@ class RoomAdmin(admin.ModelAdmin):
     list_select_related = ["facility"]
 
 
+@admin.register(Equipment)
+class EquipmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "facility", "stock", "is_active"]
+    list_filter = ["facility", "is_active"]
+    list_select_related = ["facility"]
+
+
 @admin.register(Closure)
 class ClosureAdmin(admin.ModelAdmin):
     list_display = ["date", "start_time", "end_time", "kind", "note", "facility"]
     list_filter = ["kind", "facility"]
     date_hierarchy = "date"
     list_select_related = ["facility"]
+
+    def save_model(self, request: Any, obj: Closure, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        hit = bookings_hit_by_closure(obj)
+        if hit:
+            # Nothing is cancelled silently: staff contact each booker, then cancel or move.
+            lines = format_html_join(
+                "",
+                "<li>{} {}〜{} {} {}（連絡先 {}）</li>",
+                (
+                    (
+                        jdate(timezone.localdate(b.start)),
+                        hhmm(b.start),
+                        hhmm(b.end),
+                        b.room.name,
+                        b.booker_display,
+                        b.booker_contact or "未登録",
+                    )
+                    for b in hit
+                ),
+            )
+            messages.warning(
+                request,
+                format_html_join(
+                    "",
+                    "{}<ul>{}</ul>",
+                    [
+                        (
+                            f"この休館日に重なる予約が{len(hit)}件あります。"
+                            "予約は取り消されていません。利用者に連絡し、窓口で取消・変更してください。",
+                            lines,
+                        )
+                    ],
+                ),
+            )
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["pk", "room", "period", "booker", "attendees", "status"]
+    list_filter = ["status", "room"]
+    search_fields = ["booker_name", "group__name", "group__registration_number", "purpose"]
+    list_select_related = ["room", "group"]
+
+    @admin.display(description="利用者")
+    def booker(self, obj: Booking) -> str:
+        return obj.booker_display
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -2,15 +2,26 @@
 
 from kyodo_center.roles import COUNTER_STAFF, EVERYTHING, VIEW, WARD_STAFF
 
+# Bookings are written through the counter pages (facilities.services), never in the admin.
+BOOKING = ("add", "change", "view")
+
 ROLE_PERMISSIONS = {
     COUNTER_STAFF: {
         "facilities.facility": VIEW,
         "facilities.room": VIEW,
         "facilities.closure": VIEW,
+        "facilities.displayblock": VIEW,
+        "facilities.equipment": VIEW,
+        "facilities.booking": BOOKING,
+        "facilities.equipmentloan": BOOKING,
     },
     WARD_STAFF: {
         "facilities.facility": EVERYTHING,
         "facilities.room": EVERYTHING,
         "facilities.closure": EVERYTHING,
+        "facilities.displayblock": EVERYTHING,
+        "facilities.equipment": EVERYTHING,
+        "facilities.booking": BOOKING,
+        "facilities.equipmentloan": BOOKING,
     },
 }

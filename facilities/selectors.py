@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Prefetch
+from django.utils import timezone
 
-from facilities.models import Closure, Facility, Room
-from facilities.services import closure_ensure_year_end
+from facilities.models import Booking, BookingStatus, Closure, Facility, Room
+from facilities.services import (
+    SLOT_MINUTES,
+    BookingWindow,
+    booking_window,
+    closure_ensure_year_end,
+    closure_interval,
+    day_bounds,
+    local_datetime,
+)
 
 
 @dataclass(frozen=True)
@@ -93,3 +105,322 @@ def facility_summaries(*, today: dt.date, closure_limit: int = 5) -> list[Facili
             )
         )
     return summaries
+
+
+# --- Availability (public) and the booking grid (counter) --------------------------------------
+DEFAULT_BLOCKS: tuple[tuple[str, dt.time, dt.time], ...] = (
+    ("午前", dt.time(9, 0), dt.time(12, 0)),
+    ("午後", dt.time(13, 0), dt.time(17, 0)),
+    ("夜間", dt.time(18, 0), dt.time(22, 0)),
+)
+
+Interval = tuple[dt.datetime, dt.datetime]
+
+
+@dataclass(frozen=True)
+class BlockState:
+    symbol: str
+    label: str
+    css: str
+
+
+FREE = BlockState("○", "空きあり", "free")
+PARTLY = BlockState("△", "一部予約あり", "partly")
+FULL = BlockState("×", "予約済み", "full")
+CLOSED = BlockState("休館", "休館", "closed")
+BLOCK_STATES = (FREE, PARTLY, FULL, CLOSED)
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    start_time: dt.time
+    end_time: dt.time
+
+
+def facility_blocks(facility: Facility) -> list[Block]:
+    """The facility's display blocks (区分), or 午前/午後/夜間 when none are configured."""
+    configured = [
+        Block(block.name, block.start_time, block.end_time)
+        for block in facility.display_blocks.all()
+    ]
+    return configured or [Block(*block) for block in DEFAULT_BLOCKS]
+
+
+def covered_length(intervals: list[Interval], start: dt.datetime, end: dt.datetime) -> dt.timedelta:
+    """Total length of the union of ``intervals`` clipped to [start, end)."""
+    clipped = sorted((max(a, start), min(b, end)) for a, b in intervals if a < end and b > start)
+    total = dt.timedelta()
+    current_start: dt.datetime | None = None
+    current_end: dt.datetime | None = None
+    for a, b in clipped:
+        if current_end is None or a > current_end:
+            if current_end is not None and current_start is not None:
+                total += current_end - current_start
+            current_start, current_end = a, b
+        else:
+            current_end = max(current_end, b)
+    if current_end is not None and current_start is not None:
+        total += current_end - current_start
+    return total
+
+
+def free_ranges(
+    busy: list[Interval], start: dt.datetime, end: dt.datetime, minimum: dt.timedelta
+) -> list[Interval]:
+    """The gaps of [start, end) not covered by ``busy``, at least ``minimum`` long."""
+    gaps = []
+    cursor = start
+    for a, b in sorted(busy):
+        if b <= cursor or a >= end:
+            continue
+        if a > cursor and a - cursor >= minimum:
+            gaps.append((cursor, min(a, end)))
+        cursor = max(cursor, b)
+    if end - cursor >= minimum:
+        gaps.append((cursor, end))
+    return gaps
+
+
+def block_state(
+    start: dt.datetime, end: dt.datetime, closed: list[Interval], booked: list[Interval]
+) -> BlockState:
+    """○ nothing booked, △ partly booked or partly closed, × no free time left, 休館 closed."""
+    length = end - start
+    if covered_length(closed, start, end) >= length:
+        return CLOSED
+    unavailable = covered_length(closed + booked, start, end)
+    if not unavailable:
+        return FREE
+    if unavailable >= length:
+        return FULL
+    return PARTLY
+
+
+@dataclass
+class RoomDay:
+    room: Room
+    blocks: list[tuple[Block, BlockState]]
+    free: list[Interval] = field(default_factory=list)
+    booked: list[Interval] = field(default_factory=list)
+
+
+@dataclass
+class DayAvailability:
+    day: dt.date
+    window_label: str
+    closed_all_day: bool
+    closures: list[Closure]
+    rooms: list[RoomDay]
+
+
+@dataclass
+class FacilityAvailability:
+    facility: Facility
+    blocks: list[Block]
+    rooms: list[Room]
+    days: list[DayAvailability]
+    window: BookingWindow
+
+
+def _availability(
+    *, first_day: dt.date, last_day: dt.date, today: dt.date, with_ranges: bool
+) -> list[FacilityAvailability]:
+    """Availability of every active room for each day in [first_day, last_day].
+
+    Five queries whatever the number of bookings: facilities, rooms, blocks, closures and the
+    periods of active bookings in the range (served by the exclusion constraint's GiST index).
+    No booker data is read at all, so none can leak into public pages.
+    """
+    facilities = list(
+        Facility.objects.prefetch_related(
+            Prefetch("rooms", queryset=Room.objects.filter(is_active=True)),
+            "display_blocks",
+        )
+    )
+    for facility in facilities:
+        closure_ensure_year_end(facility=facility, today=today)
+    range_start, _ = day_bounds(first_day)
+    _, range_end = day_bounds(last_day)
+    closures_by_day: dict[tuple[int, dt.date], list[Closure]] = defaultdict(list)
+    for closure in Closure.objects.filter(
+        facility__in=facilities, date__gte=first_day, date__lte=last_day
+    ):
+        closures_by_day[(closure.facility_id, closure.date)].append(closure)
+    booked_by_room_day: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
+    for room_id, period in Booking.objects.filter(
+        room__facility__in=facilities,
+        status=BookingStatus.ACTIVE,
+        period__overlap=DateTimeTZRange(range_start, range_end, "[)"),
+    ).values_list("room_id", "period"):
+        day = timezone.localdate(period.lower)
+        booked_by_room_day[(room_id, day)].append((period.lower, period.upper))
+
+    result = []
+    days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    for facility in facilities:
+        blocks = facility_blocks(facility)
+        rooms = list(facility.rooms.all())
+        window = booking_window(facility, today)
+        facility_days = []
+        for day in days:
+            closures = closures_by_day.get((facility.pk, day), [])
+            closed = [closure_interval(closure) for closure in closures]
+            opens = local_datetime(day, facility.opens_at)
+            closes = local_datetime(day, facility.closes_at)
+            room_days = []
+            for room in rooms:
+                booked = booked_by_room_day.get((room.pk, day), [])
+                room_day = RoomDay(
+                    room=room,
+                    blocks=[
+                        (
+                            block,
+                            block_state(
+                                local_datetime(day, block.start_time),
+                                local_datetime(day, block.end_time),
+                                closed,
+                                booked,
+                            ),
+                        )
+                        for block in blocks
+                    ],
+                )
+                if with_ranges:
+                    room_day.booked = sorted(booked)
+                    room_day.free = free_ranges(
+                        closed + booked, opens, closes, dt.timedelta(minutes=SLOT_MINUTES)
+                    )
+                room_days.append(room_day)
+            facility_days.append(
+                DayAvailability(
+                    day=day,
+                    window_label=window.label_for(day),
+                    closed_all_day=covered_length(closed, opens, closes) >= closes - opens,
+                    closures=closures,
+                    rooms=room_days,
+                )
+            )
+        result.append(FacilityAvailability(facility, blocks, rooms, facility_days, window))
+    return result
+
+
+def availability_for_month(*, year: int, month: int, today: dt.date) -> list[FacilityAvailability]:
+    first_day = dt.date(year, month, 1)
+    last_day = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return _availability(first_day=first_day, last_day=last_day, today=today, with_ranges=False)
+
+
+def availability_for_day(*, day: dt.date, today: dt.date) -> list[FacilityAvailability]:
+    return _availability(first_day=day, last_day=day, today=today, with_ranges=True)
+
+
+# --- Counter booking grid -----------------------------------------------------------------------
+@dataclass
+class GridCell:
+    kind: str  # "free", "booking", "closed", "past"
+    rowspan: int = 1
+    booking: Booking | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    note: str = ""
+    room_id: int | None = None
+    room_name: str = ""
+
+
+@dataclass
+class GridColumn:
+    room: Room
+    day: dt.date
+
+
+@dataclass
+class GridRow:
+    time: dt.time
+    cells: list[GridCell | None]
+
+
+@dataclass
+class BookingGrid:
+    facility: Facility
+    days: list[dt.date]
+    columns: list[GridColumn]
+    rows: list[GridRow]
+
+
+def booking_grid(*, facility: Facility, days: list[dt.date], now: dt.datetime) -> BookingGrid:
+    """30-minute rows × (room, day) columns with bookings, closures and free slots.
+
+    Four queries whatever the number of bookings: rooms, closures, bookings (with group) and
+    their equipment loans.
+    """
+    rooms = list(facility.rooms.filter(is_active=True))
+    columns = [GridColumn(room, day) for day in days for room in rooms]
+    slot = dt.timedelta(minutes=SLOT_MINUTES)
+    first_start, _ = day_bounds(days[0])
+    _, last_end = day_bounds(days[-1])
+    closures_by_day: dict[dt.date, list[Closure]] = defaultdict(list)
+    for closure in Closure.objects.filter(facility=facility, date__gte=days[0], date__lte=days[-1]):
+        closures_by_day[closure.date].append(closure)
+    bookings_by_column: dict[tuple[int, dt.date], list[Booking]] = defaultdict(list)
+    for booking in (
+        Booking.objects.filter(
+            room__in=rooms,
+            status=BookingStatus.ACTIVE,
+            period__overlap=DateTimeTZRange(first_start, last_end, "[)"),
+        )
+        .select_related("group")
+        .prefetch_related("loans__equipment")
+    ):
+        bookings_by_column[(booking.room_id, timezone.localdate(booking.start))].append(booking)
+
+    slot_times: list[dt.time] = []
+    cursor = dt.datetime.combine(days[0], facility.opens_at)
+    closing = dt.datetime.combine(days[0], facility.closes_at)
+    while cursor < closing:
+        slot_times.append(cursor.time())
+        cursor += slot
+    grid_cells: list[list[GridCell | None]] = [[] for _ in slot_times]
+    for column in columns:
+        closed = [closure_interval(c) for c in closures_by_day.get(column.day, [])]
+        bookings = bookings_by_column.get((column.room.pk, column.day), [])
+        covered_until: dt.datetime | None = None
+        for index, time in enumerate(slot_times):
+            start = local_datetime(column.day, time)
+            end = start + slot
+            if covered_until is not None and start < covered_until:
+                grid_cells[index].append(None)
+                continue
+            booking = next((b for b in bookings if b.start < end and b.end > start), None)
+            if booking is not None:
+                rows = max(1, -(-(booking.end - start) // slot))
+                rows = min(rows, len(slot_times) - index)
+                covered_until = start + rows * slot
+                grid_cells[index].append(GridCell("booking", rows, booking=booking))
+                continue
+            closure = next(
+                (
+                    c
+                    for c, (a, b) in zip(closures_by_day.get(column.day, []), closed, strict=True)
+                    if a < end and b > start
+                ),
+                None,
+            )
+            if closure is not None:
+                grid_cells[index].append(
+                    GridCell("closed", note=closure.get_kind_display(), start=start, end=end)
+                )
+            elif end <= now:
+                grid_cells[index].append(GridCell("past", start=start, end=end))
+            else:
+                grid_cells[index].append(
+                    GridCell(
+                        "free",
+                        start=start,
+                        end=end,
+                        room_id=column.room.pk,
+                        room_name=column.room.name,
+                    )
+                )
+    rows = [GridRow(time, cells) for time, cells in zip(slot_times, grid_cells, strict=True)]
+    return BookingGrid(facility=facility, days=days, columns=columns, rows=rows)

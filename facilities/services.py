@@ -1,12 +1,34 @@
-"""Business rules of the facilities app: the only place that writes facilities data."""
+"""Business rules of the facilities app: the only place that writes facilities data.
+
+Rooms are booked in half-open periods [start, end) (seed 000 §1(3)(4), DESIGN.md "facilities").
+Every rule is checked here first, for a clear Japanese message; PostgreSQL guarantees the ones
+it can (no overlapping active bookings of a room, ordered periods, attendees ≥ 1).
+"""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.utils import timezone
 
-from facilities.models import Closure, ClosureKind, Facility
+from facilities.models import (
+    Booking,
+    BookingStatus,
+    Closure,
+    ClosureKind,
+    Equipment,
+    EquipmentLoan,
+    Facility,
+    Room,
+)
+from groups.models import Group
+from groups.services import group_is_registered_on
 
 # 年末年始: 12/29 to 1/3 (seed 000 §1(4) エ: 通年（年末年始、保守点検日を除く）).
 YEAR_END_DAYS: tuple[tuple[int, int, int], ...] = (
@@ -17,10 +39,43 @@ YEAR_END_DAYS: tuple[tuple[int, int, int], ...] = (
     (1, 1, 2),
     (1, 1, 3),
 )
+SLOT_MINUTES = 30
+WEEKDAYS = "月火水木金土日"
 
 
 class FacilityError(Exception):
     """A facilities rule was broken; the message is Japanese and shown to the user as is."""
+
+
+class BookingConflict(FacilityError):
+    """The room is already booked for part of the requested period (HTTP 409 in views)."""
+
+
+# --- Small helpers ------------------------------------------------------------------------------
+def jdate(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日({WEEKDAYS[day.weekday()]})"
+
+
+def hhmm(value: dt.time | dt.datetime) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return f"{value.hour}:{value.minute:02d}"
+
+
+def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
+    """An aware datetime in the centre's time zone (Asia/Tokyo); 24:00 is the next midnight."""
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return local_datetime(day, dt.time.min), local_datetime(day + dt.timedelta(days=1), dt.time.min)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the month's end (1/31 + 1 month = 2/28)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def year_end_dates(winter_of_year: int) -> list[dt.date]:
@@ -28,6 +83,15 @@ def year_end_dates(winter_of_year: int) -> list[dt.date]:
     return [dt.date(winter_of_year + offset, month, day) for offset, month, day in YEAR_END_DAYS]
 
 
+def closure_interval(closure: Closure) -> tuple[dt.datetime, dt.datetime]:
+    if closure.is_whole_day:
+        return day_bounds(closure.date)
+    return local_datetime(closure.date, closure.start_time), local_datetime(
+        closure.date, closure.end_time
+    )
+
+
+# --- Closures -----------------------------------------------------------------------------------
 def closure_ensure_year_end(*, facility: Facility, today: dt.date) -> int:
     """Make sure the year-end closures of this and next winter exist; return how many were added.
 
@@ -56,3 +120,331 @@ def closure_ensure_year_end(*, facility: Facility, today: dt.date) -> int:
         locked.save(update_fields=["year_end_closures_through"])
     facility.year_end_closures_through = through
     return len(created)
+
+
+def bookings_hit_by_closure(closure: Closure) -> list[Booking]:
+    """Active bookings that a closure overlaps: staff must contact these bookers.
+
+    A closure never cancels bookings by itself (nothing is deleted silently).
+    """
+    start, end = closure_interval(closure)
+    return list(
+        Booking.objects.filter(
+            room__facility_id=closure.facility_id,
+            status=BookingStatus.ACTIVE,
+            period__overlap=DateTimeTZRange(start, end, "[)"),
+        )
+        .select_related("room", "group")
+        .order_by("period")
+    )
+
+
+# --- Booking windows ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class BookingWindow:
+    """How far ahead bookings are taken on ``today``: registered groups (◎) and everyone (○)."""
+
+    today: dt.date
+    registered_until: dt.date
+    general_until: dt.date
+
+    def label_for(self, day: dt.date) -> str:
+        """What the public calendar says of a day's booking state ("" when open to all)."""
+        if day < self.today:
+            return "受付終了"
+        if day > self.registered_until:
+            return "受付開始前"
+        if day > self.general_until:
+            return "登録団体のみ受付中"
+        return ""
+
+
+def booking_window(facility: Facility, today: dt.date) -> BookingWindow:
+    return BookingWindow(
+        today=today,
+        registered_until=add_months(today, facility.registered_booking_months),
+        general_until=add_months(today, facility.general_booking_months),
+    )
+
+
+# --- Equipment ----------------------------------------------------------------------------------
+def equipment_peak_use(
+    equipment_ids: Iterable[int],
+    period: DateTimeTZRange,
+    *,
+    exclude_booking_id: int | None = None,
+) -> dict[int, int]:
+    """The most units of each item lent at any one instant of ``period`` (one query).
+
+    Loans follow their booking's period; the peak of overlapping loans is found by sweeping
+    their start and end points, since two loans that do not overlap each other can share a unit.
+    """
+    ids = list(equipment_ids)
+    loans = EquipmentLoan.objects.filter(
+        equipment_id__in=ids,
+        booking__status=BookingStatus.ACTIVE,
+        booking__period__overlap=period,
+    )
+    if exclude_booking_id is not None:
+        loans = loans.exclude(booking_id=exclude_booking_id)
+    events: dict[int, list[tuple[dt.datetime, int]]] = {pk: [] for pk in ids}
+    for equipment_id, booking_period, quantity in loans.values_list(
+        "equipment_id", "booking__period", "quantity"
+    ):
+        start = max(booking_period.lower, period.lower)
+        end = min(booking_period.upper, period.upper)
+        events[equipment_id] += [(start, quantity), (end, -quantity)]
+    peaks = {}
+    for equipment_id, points in events.items():
+        current = peak = 0
+        # Ends sort before starts at the same instant: [10,12) and [12,14) share a unit.
+        for _, change in sorted(points, key=lambda point: (point[0], point[1])):
+            current += change
+            peak = max(peak, current)
+        peaks[equipment_id] = peak
+    return peaks
+
+
+def equipment_free_counts(
+    facility: Facility,
+    period: DateTimeTZRange | None,
+    *,
+    exclude_booking_id: int | None = None,
+) -> list[tuple[Equipment, int]]:
+    """Each active item of the facility with the number still free over ``period``."""
+    items = list(Equipment.objects.filter(facility=facility, is_active=True))
+    if period is None:
+        return [(item, item.stock) for item in items]
+    peaks = equipment_peak_use(
+        [item.pk for item in items], period, exclude_booking_id=exclude_booking_id
+    )
+    return [(item, max(item.stock - peaks.get(item.pk, 0), 0)) for item in items]
+
+
+# --- Bookings -----------------------------------------------------------------------------------
+@dataclass
+class BookingRequest:
+    """What a clerk asks for; validated by ``booking_create`` / ``booking_update``."""
+
+    room: Room
+    day: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    attendees: int
+    purpose: str
+    group: Group | None = None
+    booker_name: str = ""
+    booker_contact: str = ""
+    notes: str = ""
+    equipment: Mapping[Equipment, int] | None = None
+
+    @property
+    def period(self) -> DateTimeTZRange:
+        return DateTimeTZRange(
+            local_datetime(self.day, self.start_time), local_datetime(self.day, self.end_time), "[)"
+        )
+
+
+def _check_booking_rules(
+    request: BookingRequest, *, now: dt.datetime, exclude_booking_id: int | None = None
+) -> bool:
+    """Check every rule that needs no lock; return whether the registered-group window applied."""
+    room = request.room
+    facility = room.facility
+    if not room.is_active:
+        raise FacilityError(f"{room.name}は現在貸し出していません。")
+    if request.start_time >= request.end_time:
+        raise FacilityError("終了時刻は開始時刻より後にしてください。")
+    for value in (request.start_time, request.end_time):
+        if value.minute % SLOT_MINUTES or value.second or value.microsecond:
+            raise FacilityError("予約は30分単位です（例 14:00〜16:00、14:30〜15:30）。")
+    if request.start_time < facility.opens_at or request.end_time > facility.closes_at:
+        raise FacilityError(
+            f"予約できるのは開館時間（{hhmm(facility.opens_at)}〜{hhmm(facility.closes_at)}）"
+            "の中だけです。"
+        )
+    if not 1 <= request.attendees <= room.capacity:
+        raise FacilityError(
+            f"利用人数は1人から{room.name}の定員{room.capacity}人までで入力してください。"
+        )
+    if request.group is None and not request.booker_name.strip():
+        raise FacilityError("登録団体を選ぶか、利用者名（団体名・氏名）を入力してください。")
+    if not request.purpose.strip():
+        raise FacilityError("利用目的を入力してください。")
+
+    period = request.period
+    if period.upper <= now:
+        raise FacilityError("過去の時間は予約できません。")
+    for closure in Closure.objects.filter(facility=facility, date=request.day):
+        closed_from, closed_until = closure_interval(closure)
+        if closed_from < period.upper and period.lower < closed_until:
+            if closure.is_whole_day:
+                raise FacilityError(
+                    f"{jdate(request.day)}は休館日（{closure.get_kind_display()}）のため予約できません。"
+                )
+            raise FacilityError(
+                f"{jdate(request.day)} {hhmm(closure.start_time)}〜{hhmm(closure.end_time)}は"
+                f"休館（{closure.get_kind_display()}）のため予約できません。"
+            )
+
+    today = timezone.localdate(now)
+    window = booking_window(facility, today)
+    registered = request.group is not None and group_is_registered_on(request.group, request.day)
+    last_day = window.registered_until if registered else window.general_until
+    if request.day > last_day:
+        if registered:
+            raise FacilityError(
+                f"{jdate(request.day)}は受付開始前です。登録団体は{jdate(last_day)}まで予約できます。"
+            )
+        raise FacilityError(
+            f"{jdate(request.day)}は受付開始前です。一般の予約は{jdate(last_day)}まで、"
+            f"登録団体は{jdate(window.registered_until)}まで受け付けています。"
+        )
+
+    conflict = _first_conflict(room, period, exclude_booking_id=exclude_booking_id)
+    if conflict is not None:
+        raise _conflict_error(conflict)
+    return registered
+
+
+def _first_conflict(
+    room: Room, period: DateTimeTZRange, *, exclude_booking_id: int | None = None
+) -> Booking | None:
+    bookings = Booking.objects.filter(
+        room=room, status=BookingStatus.ACTIVE, period__overlap=period
+    ).order_by("period")
+    if exclude_booking_id is not None:
+        bookings = bookings.exclude(pk=exclude_booking_id)
+    return bookings.first()
+
+
+def _conflict_error(conflict: Booking) -> BookingConflict:
+    return BookingConflict(
+        f"{conflict.room.name}は{jdate(timezone.localdate(conflict.start))} "
+        f"{hhmm(conflict.start)}〜{hhmm(conflict.end)}に既に予約があります。"
+        "別の時間か部屋を選んでください。"
+    )
+
+
+def _check_and_lend_equipment(
+    booking: Booking, wanted: Mapping[Equipment, int], *, exclude_booking_id: int | None = None
+) -> None:
+    """Lend the requested units, never more than exist at any instant of the period.
+
+    Locks the requested equipment rows (in id order, so two clerks never deadlock) before
+    counting: a concurrent request for the same item waits, then sees this loan.
+    """
+    wanted = {item: quantity for item, quantity in wanted.items() if quantity}
+    for item, quantity in wanted.items():
+        if quantity < 0:
+            raise FacilityError(f"{item.name}の数量は0以上で入力してください。")
+        if item.facility_id != booking.room.facility_id or not item.is_active:
+            raise FacilityError(f"{item.name}はこの施設では貸し出していません。")
+    if not wanted:
+        return
+    locked = {
+        item.pk: item
+        for item in Equipment.objects.select_for_update()
+        .filter(pk__in=[item.pk for item in wanted])
+        .order_by("pk")
+    }
+    peaks = equipment_peak_use(locked, booking.period, exclude_booking_id=exclude_booking_id)
+    for item, quantity in wanted.items():
+        stock = locked[item.pk].stock
+        free = max(stock - peaks.get(item.pk, 0), 0)
+        if quantity > free:
+            raise FacilityError(
+                f"{item.name}はこの時間帯に{free}台しか空いていません（保有{stock}台）。"
+            )
+    EquipmentLoan.objects.bulk_create(
+        EquipmentLoan(booking=booking, equipment=item, quantity=quantity)
+        for item, quantity in wanted.items()
+    )
+
+
+def _save_booking_or_refuse(booking: Booking) -> None:
+    """Insert/update inside a savepoint; the exclusion constraint decides a race."""
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        conflict = _first_conflict(
+            booking.room, booking.period, exclude_booking_id=booking.pk or None
+        )
+        if conflict is not None:
+            raise _conflict_error(conflict) from error
+        raise BookingConflict("同じ部屋・同じ時間帯に別の予約があります。") from error
+
+
+def booking_create(
+    *, request: BookingRequest, created_by: Any = None, now: dt.datetime | None = None
+) -> Booking:
+    """Book a room for a caller or visitor; refuse with a Japanese message when a rule fails."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registered = _check_booking_rules(request, now=now)
+        booking = Booking(
+            room=request.room,
+            period=request.period,
+            group=request.group,
+            booker_name=request.booker_name.strip(),
+            booker_contact=request.booker_contact.strip(),
+            purpose=request.purpose.strip(),
+            attendees=request.attendees,
+            notes=request.notes.strip(),
+            registered_priority=registered,
+            created_by=created_by if getattr(created_by, "pk", None) else None,
+        )
+        _save_booking_or_refuse(booking)
+        _check_and_lend_equipment(booking, request.equipment or {})
+    return booking
+
+
+def booking_update(
+    *,
+    booking: Booking,
+    request: BookingRequest,
+    updated_by: Any = None,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Change a booking (time, room, booker, equipment) under the same rules as a new one."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status != BookingStatus.ACTIVE:
+            raise FacilityError("取り消された予約は変更できません。")
+        registered = _check_booking_rules(request, now=now, exclude_booking_id=locked.pk)
+        locked.room = request.room
+        locked.period = request.period
+        locked.group = request.group
+        locked.booker_name = request.booker_name.strip()
+        locked.booker_contact = request.booker_contact.strip()
+        locked.purpose = request.purpose.strip()
+        locked.attendees = request.attendees
+        locked.notes = request.notes.strip()
+        locked.registered_priority = registered
+        _save_booking_or_refuse(locked)
+        locked.loans.all().delete()
+        _check_and_lend_equipment(locked, request.equipment or {}, exclude_booking_id=locked.pk)
+    return locked
+
+
+def booking_cancel(
+    *, booking: Booking, reason: str, cancelled_by: Any = None, now: dt.datetime | None = None
+) -> Booking:
+    """Cancel with a reason; the booking stays in the history and frees its room and equipment."""
+    reason = reason.strip()
+    if not reason:
+        raise FacilityError("取消理由を入力してください。")
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        if locked.status == BookingStatus.CANCELLED:
+            raise FacilityError("この予約は既に取り消されています。")
+        locked.status = BookingStatus.CANCELLED
+        locked.cancel_reason = reason
+        locked.cancelled_at = now or timezone.now()
+        locked.cancelled_by = cancelled_by if getattr(cancelled_by, "pk", None) else None
+        locked.save(
+            update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by", "updated_at"]
+        )
+    return locked

@@ -18,6 +18,8 @@ counter_patterns = (
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("counter/", include(counter_patterns)),
+    path("counter/bookings/", include("facilities.counter_urls")),
+    path("facilities/", include("facilities.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from facilities.models import Closure, ClosureKind, Facility, Room
+from facilities.models import Closure, ClosureKind, DisplayBlock, Equipment, Facility, Room
 from facilities.services import closure_ensure_year_end
 from kyodo_center.roles import COUNTER_STAFF, OPERATOR, WARD_STAFF, sync_role_permissions
 
@@ -58,6 +58,19 @@ class Command(BaseCommand):
                     "sort_order": order,
                     "notes": "可動式の机・椅子、ホワイトボードあり",
                 },
+            )
+        for name, start, end in (("午前", 9, 12), ("午後", 13, 17), ("夜間", 18, 22)):
+            DisplayBlock.objects.update_or_create(
+                facility=facility,
+                name=name,
+                defaults={"start_time": dt.time(start), "end_time": dt.time(end)},
+            )
+        # 貸出備品 (seed 000 §1(3) ア): スクリーン、プロジェクター、パソコン
+        for order, (name, stock) in enumerate(
+            (("スクリーン", 2), ("プロジェクター", 2), ("パソコン", 2)), start=1
+        ):
+            Equipment.objects.update_or_create(
+                facility=facility, name=name, defaults={"stock": stock, "sort_order": order}
             )
         closure_ensure_year_end(facility=facility, today=today)
         # One maintenance day (保守点検日): the second Tuesday of next month.

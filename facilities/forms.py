@@ -1,0 +1,165 @@
+"""Forms of the facilities app: they shape input; the rules are in facilities.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from facilities.models import Booking, Equipment, Facility, Room
+from facilities.services import SLOT_MINUTES, BookingRequest
+from groups.models import Group
+from kyodo_center.forms import JapaneseInputMixin
+
+GROUP_SEARCH_LIMIT = 30
+
+
+def slot_choices(facility: Facility | None, *, for_end: bool) -> list[tuple[str, str]]:
+    opens = facility.opens_at if facility else dt.time(9, 0)
+    closes = facility.closes_at if facility else dt.time(22, 0)
+    cursor = dt.datetime.combine(dt.date.min, opens)
+    closing = dt.datetime.combine(dt.date.min, closes)
+    step = dt.timedelta(minutes=SLOT_MINUTES)
+    if for_end:
+        cursor += step
+        closing += step
+    choices = []
+    while cursor < closing:
+        value = cursor.time()
+        choices.append((value.strftime("%H:%M"), f"{value.hour}:{value.minute:02d}"))
+        cursor += step
+    return choices
+
+
+def group_search_q(query: str) -> Q:
+    return (
+        Q(name__icontains=query)
+        | Q(name_kana__icontains=query)
+        | Q(registration_number__icontains=query)
+    )
+
+
+class BookingForm(JapaneseInputMixin, forms.Form):
+    room = forms.ModelChoiceField(label="部屋", queryset=Room.objects.none(), empty_label=None)
+    date = forms.DateField(label="利用日", widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label="開始時刻", widget=forms.Select())
+    end_time = forms.TimeField(label="終了時刻", widget=forms.Select())
+    group_query = forms.CharField(
+        label="登録団体を検索",
+        required=False,
+        help_text="団体名・フリガナ・登録番号の一部を入力して「検索」を押してください。",
+    )
+    group = forms.ModelChoiceField(
+        label="登録団体",
+        queryset=Group.objects.none(),
+        required=False,
+        empty_label="（登録団体以外の方）",
+    )
+    booker_name = forms.CharField(
+        label="利用者名（団体名・氏名）",
+        max_length=100,
+        required=False,
+        help_text="登録団体以外の方の場合に入力します。",
+    )
+    booker_contact = forms.CharField(label="連絡先（電話・メール）", max_length=100, required=False)
+    purpose = forms.CharField(label="利用目的", max_length=200)
+    attendees = forms.IntegerField(label="利用人数", min_value=1)
+    notes = forms.CharField(label="備考", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(
+        self,
+        *args: Any,
+        facility: Facility,
+        equipment_free: list[tuple[Equipment, int]],
+        **kwargs: Any,
+    ) -> None:
+        self.base_fields["booker_contact"].normalize_width = True
+        super().__init__(*args, **kwargs)
+        self.facility = facility
+        self.fields["room"].queryset = Room.objects.filter(facility=facility, is_active=True)
+        self.fields["start_time"].widget.choices = slot_choices(facility, for_end=False)
+        self.fields["end_time"].widget.choices = slot_choices(facility, for_end=True)
+        self._limit_group_choices()
+        self.equipment_fields: list[tuple[str, Equipment]] = []
+        for item, free in equipment_free:
+            name = f"equipment_{item.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=f"{item.name}（この時間帯の空き {free}台／保有 {item.stock}台）",
+                min_value=0,
+                max_value=item.stock,
+                initial=0,
+                required=False,
+            )
+            self.equipment_fields.append((name, item))
+
+    def _value(self, name: str) -> str:
+        if self.is_bound:
+            return str(self.data.get(self.add_prefix(name), "") or "")
+        value = self.initial.get(name, "")
+        return str(getattr(value, "pk", value) or "")
+
+    def _limit_group_choices(self) -> None:
+        """Offer the groups matching the search (and the one already chosen), not all of them."""
+        registered = Group.objects.filter(registration_number__isnull=False)
+        query = self._value("group_query").strip()
+        selected = self._value("group")
+        ids: list[Any] = []
+        if query:
+            ids = list(
+                registered.filter(group_search_q(query))
+                .order_by("name_kana", "name")
+                .values_list("pk", flat=True)[:GROUP_SEARCH_LIMIT]
+            )
+        if selected.isdigit():
+            ids.append(int(selected))
+        self.fields["group"].queryset = registered.filter(pk__in=ids).order_by("name_kana", "name")
+        self.fields["group"].label_from_instance = lambda group: (
+            f"{group.name}（{group.registration_number}）"
+        )
+
+    def booking_request(self) -> BookingRequest:
+        data = self.cleaned_data
+        equipment = {item: data.get(name) or 0 for name, item in self.equipment_fields}
+        return BookingRequest(
+            room=data["room"],
+            day=data["date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            attendees=data["attendees"],
+            purpose=data["purpose"],
+            group=data.get("group"),
+            booker_name=data.get("booker_name", ""),
+            booker_contact=data.get("booker_contact", ""),
+            notes=data.get("notes", ""),
+            equipment=equipment,
+        )
+
+    @staticmethod
+    def initial_for_booking(booking: Booking) -> dict[str, Any]:
+        from django.utils import timezone
+
+        start = timezone.localtime(booking.start)
+        end = timezone.localtime(booking.end)
+        initial: dict[str, Any] = {
+            "room": booking.room_id,
+            "date": start.date(),
+            "start_time": start.strftime("%H:%M"),
+            "end_time": end.strftime("%H:%M"),
+            "group": booking.group_id or "",
+            "booker_name": booking.booker_name,
+            "booker_contact": booking.booker_contact,
+            "purpose": booking.purpose,
+            "attendees": booking.attendees,
+            "notes": booking.notes,
+        }
+        for loan in booking.loans.all():
+            initial[f"equipment_{loan.equipment_id}"] = loan.quantity
+        return initial
+
+
+class BookingCancelForm(forms.Form):
+    reason = forms.CharField(
+        label="取消理由", max_length=200, help_text="例：利用者からの電話で取消、雨天のため中止"
+    )

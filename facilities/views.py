@@ -1,0 +1,367 @@
+"""Public availability pages and the counter's booking pages. Views parse, call, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from facilities import selectors, services
+from facilities.filters import BookingFilter
+from facilities.forms import BookingCancelForm, BookingForm
+from facilities.models import Booking, Facility
+from facilities.services import BookingConflict, FacilityError, add_months, jdate
+from kyodo_center.forms import half_width
+from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+DATE_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# The public calendar covers a year back and as far ahead as anyone can look usefully.
+MONTHS_BACK = 12
+MONTHS_AHEAD = 12
+
+
+def bad_request(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
+    return render(request, "facilities/input_error.html", {"message": message}, status=status)
+
+
+def parse_month(value: str) -> tuple[int, int] | None:
+    match = MONTH_PATTERN.match(half_width(value))
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    return (year, month) if 1 <= month <= 12 else None
+
+
+def parse_date(value: str) -> dt.date | None:
+    match = DATE_PATTERN.match(half_width(value))
+    if not match:
+        return None
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def public_range(today: dt.date) -> tuple[dt.date, dt.date]:
+    first = add_months(today.replace(day=1), -MONTHS_BACK)
+    last = add_months(today.replace(day=1), MONTHS_AHEAD + 1) - dt.timedelta(days=1)
+    return first, last
+
+
+def range_message(first: dt.date, last: dt.date) -> str:
+    return (
+        f"空き状況は{first.year}年{first.month}月から{last.year}年{last.month}月まで表示できます。"
+    )
+
+
+# --- Public ------------------------------------------------------------------------------------
+def availability_month(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    raw = request.GET.get("month", "").strip()
+    if raw:
+        parsed = parse_month(raw)
+        if parsed is None:
+            return bad_request(
+                request, "月の指定が正しくありません。2026-12 のように年と月を指定してください。"
+            )
+        year, month = parsed
+    else:
+        year, month = today.year, today.month
+    first_allowed, last_allowed = public_range(today)
+    first_day = dt.date(year, month, 1)
+    if not first_allowed <= first_day <= last_allowed:
+        return bad_request(request, range_message(first_allowed, last_allowed), status=404)
+    previous_month = add_months(first_day, -1)
+    next_month = add_months(first_day, 1)
+    context = {
+        "today": today,
+        "month_start": first_day,
+        "facilities": selectors.availability_for_month(year=year, month=month, today=today),
+        "previous_month": previous_month if previous_month >= first_allowed else None,
+        "next_month": next_month if next_month <= last_allowed else None,
+        "states": selectors.BLOCK_STATES,
+    }
+    return render(request, "facilities/availability_month.html", context)
+
+
+def availability_day(request: HttpRequest, day: str) -> HttpResponse:
+    today = timezone.localdate()
+    parsed = parse_date(day)
+    if parsed is None:
+        return bad_request(request, f"「{day}」という日付はありません。日付をご確認ください。")
+    first_allowed, last_allowed = public_range(today)
+    if not first_allowed <= parsed <= last_allowed:
+        return bad_request(request, range_message(first_allowed, last_allowed), status=404)
+    context = {
+        "today": today,
+        "day": parsed,
+        "facilities": selectors.availability_for_day(day=parsed, today=today),
+        "previous_day": parsed - dt.timedelta(days=1)
+        if parsed - dt.timedelta(days=1) >= first_allowed
+        else None,
+        "next_day": parsed + dt.timedelta(days=1)
+        if parsed + dt.timedelta(days=1) <= last_allowed
+        else None,
+        "states": selectors.BLOCK_STATES,
+    }
+    return render(request, "facilities/availability_day.html", context)
+
+
+# --- Counter -----------------------------------------------------------------------------------
+class CounterView(RoleRequiredMixin, View):
+    allowed_roles = STAFF_ROLES
+
+    def facility(self) -> Facility:
+        raw = self.request.GET.get("facility") or self.request.POST.get("facility")
+        facilities = Facility.objects.all()
+        if raw and raw.isdigit():
+            return get_object_or_404(facilities, pk=int(raw))
+        facility = facilities.first()
+        if facility is None:
+            raise Http404("施設が登録されていません。")
+        return facility
+
+
+class BookingGridView(CounterView):
+    """The clerk's day or week grid: both rooms, 30-minute rows, click a free slot to book."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        raw_date = request.GET.get("date", "").strip()
+        day = parse_date(raw_date) if raw_date else today
+        if day is None:
+            return bad_request(request, "日付の指定が正しくありません（例 2026-12-05）。")
+        if abs((day - today).days) > 3 * 366:
+            return bad_request(request, "表示できるのは前後3年以内の日付です。", status=404)
+        view = "week" if request.GET.get("view") == "week" else "day"
+        facility = self.facility()
+        if view == "week":
+            first = day - dt.timedelta(days=day.weekday())
+            days = [first + dt.timedelta(days=i) for i in range(7)]
+            step = dt.timedelta(days=7)
+        else:
+            days = [day]
+            step = dt.timedelta(days=1)
+        grid = selectors.booking_grid(facility=facility, days=days, now=timezone.now())
+        context = {
+            "grid": grid,
+            "facility": facility,
+            "day": day,
+            "today": today,
+            "view": view,
+            "previous": day - step,
+            "next": day + step,
+            "window": services.booking_window(facility, today),
+        }
+        return render(request, "facilities/counter/grid.html", context)
+
+
+class BookingFormMixin:
+    request: HttpRequest
+
+    def period_from(self, form_data: dict[str, Any], facility: Facility) -> DateTimeTZRange | None:
+        """The period the form talks about, to show how much equipment is still free."""
+        day = parse_date(str(form_data.get("date", "")))
+        try:
+            start = dt.time.fromisoformat(half_width(str(form_data.get("start_time", ""))))
+            end = dt.time.fromisoformat(half_width(str(form_data.get("end_time", ""))))
+        except ValueError:
+            return None
+        if day is None or start >= end:
+            return None
+        return DateTimeTZRange(
+            services.local_datetime(day, start), services.local_datetime(day, end), "[)"
+        )
+
+    def build_form(
+        self,
+        facility: Facility,
+        *,
+        data: Any = None,
+        initial: dict[str, Any] | None = None,
+        booking: Booking | None = None,
+    ) -> BookingForm:
+        source = data if data is not None else (initial or {})
+        period = self.period_from(source, facility)
+        free = services.equipment_free_counts(
+            facility, period, exclude_booking_id=booking.pk if booking else None
+        )
+        return BookingForm(data=data, initial=initial, facility=facility, equipment_free=free)
+
+
+class BookingCreateView(BookingFormMixin, CounterView):
+    template_name = "facilities/counter/booking_form.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        facility = self.facility()
+        initial = {
+            key: half_width(request.GET[key])
+            for key in ("room", "date", "start_time", "end_time")
+            if request.GET.get(key)
+        }
+        if "start_time" in initial and "end_time" not in initial:
+            try:
+                start = dt.time.fromisoformat(initial["start_time"])
+                end = (dt.datetime.combine(dt.date.min, start) + dt.timedelta(hours=2)).time()
+                initial["end_time"] = min(end, facility.closes_at).strftime("%H:%M")
+            except ValueError:
+                pass
+        form = self.build_form(facility, initial=initial)
+        return render(request, self.template_name, {"form": form, "facility": facility})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        facility = self.facility()
+        if request.POST.get("action") == "search":
+            # Searching for a group re-shows the form with everything typed so far.
+            form = self.build_form(facility, initial=request.POST.dict())
+            return render(request, self.template_name, {"form": form, "facility": facility})
+        form = self.build_form(facility, data=request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                booking = services.booking_create(
+                    request=form.booking_request(), created_by=request.user
+                )
+            except FacilityError as error:
+                form.add_error(None, str(error))
+                status = 409 if isinstance(error, BookingConflict) else 400
+            else:
+                messages.success(request, f"予約しました：{describe(booking)}")
+                return redirect(grid_url(booking))
+        return render(
+            request, self.template_name, {"form": form, "facility": facility}, status=status
+        )
+
+
+class BookingUpdateView(BookingFormMixin, CounterView):
+    template_name = "facilities/counter/booking_form.html"
+
+    def get_booking(self, pk: int) -> Booking:
+        return get_object_or_404(
+            Booking.objects.select_related("room__facility", "group").prefetch_related("loans"),
+            pk=pk,
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        booking = self.get_booking(pk)
+        if not booking.is_active:
+            messages.error(request, "取り消された予約は変更できません。")
+            return redirect("bookings:detail", pk=booking.pk)
+        facility = booking.room.facility
+        form = self.build_form(
+            facility, initial=BookingForm.initial_for_booking(booking), booking=booking
+        )
+        context = {"form": form, "facility": facility, "booking": booking}
+        return render(request, self.template_name, context)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        booking = self.get_booking(pk)
+        facility = booking.room.facility
+        context: dict[str, Any] = {"facility": facility, "booking": booking}
+        if request.POST.get("action") == "search":
+            context["form"] = self.build_form(
+                facility, initial=request.POST.dict(), booking=booking
+            )
+            return render(request, self.template_name, context)
+        form = self.build_form(facility, data=request.POST, booking=booking)
+        context["form"] = form
+        status = 400
+        if form.is_valid():
+            try:
+                booking = services.booking_update(
+                    booking=booking, request=form.booking_request(), updated_by=request.user
+                )
+            except FacilityError as error:
+                form.add_error(None, str(error))
+                status = 409 if isinstance(error, BookingConflict) else 400
+            else:
+                messages.success(request, f"予約を変更しました：{describe(booking)}")
+                return redirect(grid_url(booking))
+        return render(request, self.template_name, context, status=status)
+
+
+def booking_for_display(pk: int) -> Booking:
+    return get_object_or_404(
+        Booking.objects.select_related(
+            "room__facility", "group", "created_by", "cancelled_by"
+        ).prefetch_related("loans__equipment"),
+        pk=pk,
+    )
+
+
+class BookingDetailView(CounterView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        booking = booking_for_display(pk)
+        context = {"booking": booking, "cancel_form": BookingCancelForm()}
+        return render(request, "facilities/counter/booking_detail.html", context)
+
+
+class BookingCancelView(CounterView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        booking = booking_for_display(pk)
+        form = BookingCancelForm(request.POST)
+        if form.is_valid():
+            try:
+                services.booking_cancel(
+                    booking=booking, reason=form.cleaned_data["reason"], cancelled_by=request.user
+                )
+            except FacilityError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"予約を取り消しました：{describe(booking)}")
+                return redirect("bookings:detail", pk=booking.pk)
+        context = {"booking": booking, "cancel_form": form}
+        return render(request, "facilities/counter/booking_detail.html", context, status=400)
+
+
+class BookingPrintView(CounterView):
+    """利用承認書: a printable confirmation for the booker."""
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        booking = booking_for_display(pk)
+        if not booking.is_active:
+            return bad_request(request, "取り消された予約の利用承認書は発行できません。", 409)
+        context = {"booking": booking, "issued_on": timezone.localdate()}
+        return render(request, "facilities/counter/booking_print.html", context)
+
+
+class BookingListView(CounterView):
+    page_size = 50
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        queryset = Booking.objects.select_related("room", "group").order_by("-period")
+        booking_filter = BookingFilter(request.GET, queryset=queryset)
+        status = 200 if booking_filter.is_valid() else 400
+        page = Paginator(booking_filter.qs, self.page_size).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "filter": booking_filter,
+            "page": page,
+            "query": query.urlencode(),
+        }
+        return render(request, "facilities/counter/booking_list.html", context, status=status)
+
+
+def describe(booking: Booking) -> str:
+    start = timezone.localtime(booking.start)
+    end = timezone.localtime(booking.end)
+    return (
+        f"{booking.room.name} {jdate(start.date())} {start:%H:%M}〜{end:%H:%M} "
+        f"{booking.booker_display}"
+    )
+
+
+def grid_url(booking: Booking) -> str:
+    day = timezone.localdate(booking.start)
+    return f"{reverse('bookings:grid')}?date={day.isoformat()}"

@@ -1,0 +1,108 @@
+"""The world the booking tests need: equipment, groups and a helper to ask for a booking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from facilities.models import Equipment, Facility, Room
+from facilities.services import BookingRequest, local_datetime, year_end_dates
+from groups.models import Group
+
+# A fixed "now" for service tests: Monday 23 November 2026, 10:00 in Tokyo.
+NOW = local_datetime(dt.date(2026, 11, 23), dt.time(10, 0))
+TODAY = NOW.date()
+
+
+def open_day(start: dt.date) -> dt.date:
+    """The first day from ``start`` that is not a year-end closure day."""
+    day = start
+    closed = set(year_end_dates(day.year - 1) + year_end_dates(day.year))
+    while day in closed:
+        day += dt.timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+def booking_day() -> dt.date:
+    """A day a week after NOW, open, inside everyone's booking window."""
+    return open_day(TODAY + dt.timedelta(days=7))
+
+
+@pytest.fixture
+def upcoming_day() -> dt.date:
+    """A day a few days after the real today, for tests that go through the views."""
+    return open_day(timezone.localdate() + dt.timedelta(days=3))
+
+
+@pytest.fixture
+def projector(facility: Facility) -> Equipment:
+    return Equipment.objects.create(facility=facility, name="プロジェクター", stock=1, sort_order=2)
+
+
+@pytest.fixture
+def screen(facility: Facility) -> Equipment:
+    return Equipment.objects.create(facility=facility, name="スクリーン", stock=2, sort_order=1)
+
+
+def approved(**fields) -> dict:
+    """Fields of an approved registration (all six criteria checked), as groups defines them."""
+    from groups import models as group_models
+
+    status = getattr(group_models, "ApplicationStatus", None)
+    if status is not None:
+        fields["status"] = status.APPROVED
+        fields["decided_at"] = timezone.now()
+    for key in getattr(group_models, "CRITERION_KEYS", ()):
+        fields[f"check_{key}"] = True
+    return fields
+
+
+@pytest.fixture
+def registered_group(db: None) -> Group:
+    return Group.objects.create(
+        **approved(
+            name="ねりま子育てネットワーク",
+            name_kana="ネリマコソダテネットワーク",
+            registration_number="2026-0001",
+            valid_from=dt.date(2026, 4, 1),
+            valid_until=dt.date(2028, 3, 31),
+        )
+    )
+
+
+@pytest.fixture
+def lapsed_group(db: None) -> Group:
+    return Group.objects.create(
+        **approved(
+            name="旧登録の会",
+            name_kana="キュウトウロクノカイ",
+            registration_number="2024-0007",
+            valid_from=dt.date(2024, 4, 1),
+            valid_until=dt.date(2025, 3, 31),
+        )
+    )
+
+
+def ask(
+    room: Room,
+    day: dt.date,
+    start: str,
+    end: str,
+    *,
+    attendees: int = 10,
+    booker_name: str = "山田太郎",
+    **extra,
+) -> BookingRequest:
+    return BookingRequest(
+        room=room,
+        day=day,
+        start_time=dt.time.fromisoformat(start),
+        end_time=dt.time.fromisoformat(end),
+        attendees=attendees,
+        purpose=extra.pop("purpose", "打ち合わせ"),
+        booker_name=booker_name,
+        **extra,
+    )
