@@ -458,7 +458,9 @@ def retention_cutoff(*, now: dt.datetime, months: int) -> dt.datetime:
 
 
 @transaction.atomic
-def consultations_anonymise_expired(*, now: dt.datetime | None = None) -> int:
+def consultations_anonymise_expired(
+    *, now: dt.datetime | None = None, dry_run: bool = False
+) -> int:
     """Erase the personal data of records received before the retention period ward staff set.
 
     Counts for statistics (channel, topic, route, operator, status) are kept; names, contacts,
@@ -472,6 +474,8 @@ def consultations_anonymise_expired(*, now: dt.datetime | None = None) -> int:
         .filter(received_at__lt=cutoff, anonymised_at__isnull=True)
         .order_by("pk")
     )
+    if dry_run:
+        return len(expired)
     for consultation in expired:
         consultation.asker_name = ""
         consultation.contact = ""
