@@ -1,19 +1,199 @@
-"""Registered groups (団体登録, seed 000 §4)."""
+"""Registered groups (団体登録, seed 000 §4).
+
+One ``Group`` row is one application: it starts 申請中, and a ward officer approves (承認) or
+rejects (却下) it. 失効 is not stored: an approved registration whose validity ended is lapsed
+by date alone, so nothing has to run on 4/1.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from pathlib import Path
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
-class Group(models.Model):
-    """A civic group. It is *registered* on a date when that date lies in its validity period."""
+class PrivateStorage(FileSystemStorage):
+    """Files under MEDIA_ROOT/private, never given a URL: staff read them through a checked view."""
 
+    @cached_property
+    def base_location(self) -> str:
+        return self._value_or_setting(self._location, str(Path(settings.MEDIA_ROOT) / "private"))
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("Private files have no public URL.")
+
+
+private_storage = PrivateStorage()
+
+
+def get_private_storage() -> PrivateStorage:
+    return private_storage
+
+
+def bylaws_path(instance: models.Model, filename: str) -> str:
+    # The applicant's file name is kept in a field; the stored name is random and safe.
+    return f"bylaws/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:5]}"
+
+
+class GroupKind(models.TextChoices):
+    NPO = "npo", _("NPO法人")
+    VOLUNTARY = "voluntary", _("任意団体")
+    NEIGHBOURHOOD = "neighbourhood", _("町会・自治会")
+    OTHER = "other", _("その他")
+
+
+class PublicBodyCategory(models.TextChoices):
+    """Seed 000 §4(2) 公共的団体."""
+
+    ESTABLISHED_BY_RULES = "a", _("ア 要項等設置機関（青少年育成地区委員会、消防団 など）")
+    WARD_AFFILIATE = (
+        "b",
+        _("イ 区の外郭団体（練馬区社会福祉協議会、練馬区環境まちづくり公社 など）"),
+    )
+    SUBSIDISED = "c", _("ウ 補助金交付団体（商店街振興組合、区民防災組織 など）")
+    OTHER_PUBLIC = "d", _("エ その他区内公共的団体（町会・自治会、各種父母会 など）")
+
+
+# Seed 000 §4(1): the six criteria, in order. Keys name both the declaration and the staff check.
+CRITERIA: tuple[tuple[str, str], ...] = (
+    ("a", _("ア 公益的な活動を行う団体であること")),
+    ("b", _("イ 構成員が5名以上で、練馬区内で活動している（活動する予定である）こと")),
+    ("c", _("ウ 定款、規約、会則等を備えていること")),
+    ("d", _("エ 団体の活動内容が明確であり、公表できること")),
+    ("e", _("オ 団体の代表者および連絡担当者が特定できること")),
+    ("f", _("カ 政治活動または宗教活動を目的とした団体でないこと")),
+)
+CRITERION_KEYS = tuple(key for key, _label in CRITERIA)
+MINIMUM_MEMBERS = 5
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("申請中")
+    APPROVED = "approved", _("承認")
+    REJECTED = "rejected", _("却下")
+
+
+class DisplayStatus(models.TextChoices):
+    """What staff see: the stored status, with 失効 derived from the validity dates."""
+
+    PENDING = "pending", _("申請中")
+    APPROVED = "approved", _("承認")
+    REJECTED = "rejected", _("却下")
+    LAPSED = "lapsed", _("失効")
+
+
+class SubmissionChannel(models.TextChoices):
+    ONLINE = "online", _("オンライン申請")
+    COUNTER = "counter", _("窓口受付")
+
+
+def _all_checked() -> Q:
+    return Q(**{f"check_{key}": True for key in CRITERION_KEYS})
+
+
+class Group(models.Model):
+    """A civic group and its registration. Registered on a date = approved and date in validity."""
+
+    # --- The group ------------------------------------------------------------------------
     name = models.CharField(_("団体名"), max_length=100)
     name_kana = models.CharField(_("団体名（フリガナ）"), max_length=200, blank=True)
+    kind = models.CharField(
+        _("団体の種類"), max_length=20, choices=GroupKind.choices, default=GroupKind.VOLUNTARY
+    )
+    activity = models.TextField(_("活動内容"), blank=True)
+    activity_area = models.CharField(_("活動地域"), max_length=200, blank=True)
+    member_count = models.PositiveIntegerField(_("構成員数"), null=True, blank=True)
+
+    # --- Personal data: never shown publicly --------------------------------------------
+    representative_name = models.CharField(_("代表者氏名"), max_length=100, blank=True)
+    contact_name = models.CharField(_("連絡担当者氏名"), max_length=100, blank=True)
+    postcode = models.CharField(_("郵便番号"), max_length=8, blank=True)
+    address = models.CharField(_("住所"), max_length=200, blank=True)
+    phone = models.CharField(_("電話番号"), max_length=20, blank=True)
+    email = models.EmailField(_("メールアドレス"), blank=True)
+
+    # --- What the group agreed to publish in the directory ------------------------------
+    publish = models.BooleanField(_("登録団体一覧に掲載する"), default=False)
+    publish_activity = models.BooleanField(_("活動内容を掲載する"), default=False)
+    publish_area = models.BooleanField(_("活動地域を掲載する"), default=False)
+    public_contact = models.CharField(
+        _("掲載する連絡先"),
+        max_length=200,
+        blank=True,
+        help_text=_("団体のホームページや団体用メールアドレスなど。個人の連絡先は掲載しません。"),
+    )
+
+    # --- Declarations (applicant) and checks (ward officer) -----------------------------
+    declares_a = models.BooleanField(CRITERIA[0][1], default=False)
+    declares_b = models.BooleanField(CRITERIA[1][1], default=False)
+    declares_c = models.BooleanField(CRITERIA[2][1], default=False)
+    declares_d = models.BooleanField(CRITERIA[3][1], default=False)
+    declares_e = models.BooleanField(CRITERIA[4][1], default=False)
+    declares_f = models.BooleanField(CRITERIA[5][1], default=False)
+    public_body_category = models.CharField(
+        _("公共的団体の区分"), max_length=1, choices=PublicBodyCategory.choices, blank=True
+    )
+    check_a = models.BooleanField(CRITERIA[0][1], default=False)
+    check_b = models.BooleanField(CRITERIA[1][1], default=False)
+    check_c = models.BooleanField(CRITERIA[2][1], default=False)
+    check_d = models.BooleanField(CRITERIA[3][1], default=False)
+    check_e = models.BooleanField(CRITERIA[4][1], default=False)
+    check_f = models.BooleanField(CRITERIA[5][1], default=False)
+    public_body_confirmed = models.BooleanField(_("公共的団体の区分を確認した"), default=False)
+
+    bylaws = models.FileField(
+        _("規約・会則"), storage=get_private_storage, upload_to=bylaws_path, blank=True
+    )
+    bylaws_name = models.CharField(_("規約・会則のファイル名"), max_length=200, blank=True)
+
+    # --- The application and its decision -----------------------------------------------
+    status = models.CharField(
+        _("審査状況"),
+        max_length=10,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
+    )
+    receipt_number = models.CharField(
+        _("受付番号"), max_length=20, unique=True, null=True, blank=True
+    )
+    # The confirmation page's token: a second submission of the same page finds this row.
+    application_token = models.UUIDField(_("申請トークン"), unique=True, null=True, blank=True)
+    channel = models.CharField(
+        _("受付方法"),
+        max_length=10,
+        choices=SubmissionChannel.choices,
+        default=SubmissionChannel.ONLINE,
+    )
+    submitted_at = models.DateTimeField(_("申請日時"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("窓口受付者"),
+    )
+    decided_at = models.DateTimeField(_("審査日時"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("審査者"),
+    )
+    rejection_reason = models.TextField(_("却下理由"), blank=True)
+    renewal_requested = models.BooleanField(
+        _("更新希望あり"), default=False, help_text=_("次年度の更新を希望している団体")
+    )
+
     registration_number = models.CharField(
         _("登録番号"), max_length=20, unique=True, null=True, blank=True
     )
@@ -32,15 +212,126 @@ class Group(models.Model):
                 name="group_validity_ordered",
                 violation_error_message=_("有効期間の終了は開始以降にしてください。"),
             ),
+            # An approval always carries its number, validity and who decided.
+            models.CheckConstraint(
+                condition=~Q(status=ApplicationStatus.APPROVED)
+                | Q(
+                    registration_number__isnull=False,
+                    valid_from__isnull=False,
+                    valid_until__isnull=False,
+                    decided_at__isnull=False,
+                ),
+                name="group_approved_has_number_and_validity",
+                violation_error_message=_("承認には登録番号と有効期間が必要です。"),
+            ),
+            # Seed 000 §4: all six criteria checked, or a confirmed public-body category.
+            models.CheckConstraint(
+                condition=~Q(status=ApplicationStatus.APPROVED)
+                | _all_checked()
+                | (~Q(public_body_category="") & Q(public_body_confirmed=True)),
+                name="group_approved_meets_criteria",
+                violation_error_message=_(
+                    "6つの要件すべての確認、または公共的団体の区分の確認が必要です。"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ApplicationStatus.REJECTED)
+                | (Q(decided_at__isnull=False) & ~Q(rejection_reason="")),
+                name="group_rejected_has_reason",
+                violation_error_message=_("却下には理由が必要です。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_number__isnull=True)
+                | Q(status=ApplicationStatus.APPROVED),
+                name="group_number_only_when_approved",
+            ),
         ]
+        indexes = [models.Index(fields=["status", "valid_until"], name="group_status_validity")]
 
     def __str__(self) -> str:
         return self.name
 
     def is_registered_on(self, day: dt.date) -> bool:
         return bool(
-            self.registration_number
+            self.status == ApplicationStatus.APPROVED
+            and self.registration_number
             and self.valid_from
             and self.valid_until
             and self.valid_from <= day <= self.valid_until
         )
+
+    def display_status(self, today: dt.date) -> str:
+        if self.status == ApplicationStatus.APPROVED and self.valid_until < today:
+            return DisplayStatus.LAPSED
+        return self.status
+
+    def declarations(self) -> list[tuple[str, str, bool, bool]]:
+        """(key, criterion, declared by the applicant, checked by staff) per criterion."""
+        return [
+            (key, label, getattr(self, f"declares_{key}"), getattr(self, f"check_{key}"))
+            for key, label in CRITERIA
+        ]
+
+
+class GroupEvent(models.Model):
+    """The history of an application: who did what and when (same transaction as the change)."""
+
+    class Action(models.TextChoices):
+        APPLIED = "applied", _("申請")
+        APPROVED = "approved", _("承認")
+        REJECTED = "rejected", _("却下")
+        RENEWED = "renewed", _("更新")
+
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="events", verbose_name=_("団体")
+    )
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    at = models.DateTimeField(_("日時"), auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作者"),
+    )
+    note = models.TextField(_("備考"), blank=True)
+
+    class Meta:
+        verbose_name = _("団体登録の履歴")
+        verbose_name_plural = _("団体登録の履歴")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class RegistrationCounter(models.Model):
+    """The last registration number given in a fiscal year; locked while the next is taken."""
+
+    fiscal_year = models.PositiveIntegerField(_("年度"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("最終番号"), default=0)
+
+    class Meta:
+        verbose_name = _("登録番号の採番")
+        verbose_name_plural = _("登録番号の採番")
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year}年度 {self.last_number}"
+
+
+class PendingUpload(models.Model):
+    """A bylaws file uploaded at the 確認 step, waiting for the applicant to submit (完了)."""
+
+    token = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file = models.FileField(_("ファイル"), storage=get_private_storage, upload_to=bylaws_path)
+    original_name = models.CharField(_("元のファイル名"), max_length=200)
+    content_type = models.CharField(_("種類"), max_length=50)
+    created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("確認待ちのアップロード")
+        verbose_name_plural = _("確認待ちのアップロード")
+
+    def __str__(self) -> str:
+        return self.original_name

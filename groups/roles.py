@@ -4,5 +4,6 @@ from kyodo_center.roles import COUNTER_STAFF, WARD_STAFF
 
 ROLE_PERMISSIONS = {
     COUNTER_STAFF: {"groups.group": ("add", "view")},
-    WARD_STAFF: {"groups.group": ("add", "change", "view")},
+    # No delete: an application and its decision stay on record.
+    WARD_STAFF: {"groups.group": ("add", "change", "view"), "groups.groupevent": ("view",)},
 }

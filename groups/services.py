@@ -1,18 +1,81 @@
-"""Business rules of group registration. Other apps ask here whether a group is registered."""
+"""Business rules of group registration (seed 000 §4). Other apps ask here whether a group is
+registered; views, the admin and the counter call the ``group_*`` functions to change anything.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from django.db.models import Q
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
 
-from groups.models import Group
+from groups.models import (
+    CRITERIA,
+    CRITERION_KEYS,
+    MINIMUM_MEMBERS,
+    ApplicationStatus,
+    Group,
+    GroupEvent,
+    PendingUpload,
+    PublicBodyCategory,
+    RegistrationCounter,
+    SubmissionChannel,
+)
+
+BYLAWS_MAX_BYTES = 10 * 1024 * 1024
+PENDING_UPLOAD_LIFETIME = dt.timedelta(days=1)
+# The fields an applicant fills in (online or at the counter); nothing else comes from outside.
+APPLICATION_FIELDS = (
+    "name",
+    "name_kana",
+    "kind",
+    "activity",
+    "activity_area",
+    "member_count",
+    "representative_name",
+    "contact_name",
+    "postcode",
+    "address",
+    "phone",
+    "email",
+    "publish",
+    "publish_activity",
+    "publish_area",
+    "public_contact",
+    *(f"declares_{key}" for key in CRITERION_KEYS),
+    "public_body_category",
+)
 
 
+class GroupError(Exception):
+    """A group-registration rule was broken; the message is shown to the user as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --- Dates ----------------------------------------------------------------------------------
+def fiscal_year_of(day: dt.date) -> int:
+    """The Japanese fiscal year (年度) runs from 4/1 to 3/31."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_end(day: dt.date) -> dt.date:
+    return dt.date(fiscal_year_of(day) + 1, 3, 31)
+
+
+# --- Reads other apps use -------------------------------------------------------------------
 def registered_on_q(day: dt.date, prefix: str = "") -> Q:
     """A filter for groups whose registration is valid on ``day`` (``prefix`` for relations)."""
     return Q(
         **{
+            f"{prefix}status": ApplicationStatus.APPROVED,
             f"{prefix}registration_number__isnull": False,
             f"{prefix}valid_from__lte": day,
             f"{prefix}valid_until__gte": day,
@@ -23,3 +86,309 @@ def registered_on_q(day: dt.date, prefix: str = "") -> Q:
 def group_is_registered_on(group: Group, day: dt.date) -> bool:
     """Only a currently valid registration gives the registered-group privileges (◎)."""
     return group.is_registered_on(day)
+
+
+# --- Rules shared by forms and services -----------------------------------------------------
+def application_problems(
+    *, member_count: int | None, declarations: Mapping[str, bool], public_body_category: str
+) -> dict[str, str]:
+    """Why an application cannot be accepted, by form field (empty when it can). Seed 000 §4."""
+    if public_body_category:
+        if public_body_category not in PublicBodyCategory.values:
+            return {"public_body_category": "公共的団体の区分が正しくありません。"}
+        return {}
+    problems: dict[str, str] = {}
+    if member_count is not None and member_count < MINIMUM_MEMBERS:
+        problems["member_count"] = (
+            f"構成員が{MINIMUM_MEMBERS}名未満のため、登録要件「イ 構成員が5名以上」を満たしません。"
+            "公共的団体に該当する場合は、その区分を選んでください。"
+        )
+    missing = [str(label) for key, label in CRITERIA if not declarations.get(key)]
+    if missing:
+        problems["declarations"] = (
+            "6つの登録要件（ア〜カ）すべてに該当することを確認してください。"
+            "公共的団体の場合は区分を選んでください。未確認: " + "、".join(m[0] for m in missing)
+        )
+    return problems
+
+
+def approval_problems(
+    *,
+    checks: Mapping[str, bool],
+    public_body_category: str,
+    public_body_confirmed: bool,
+    member_count: int | None,
+) -> list[str]:
+    """Why a ward officer cannot approve yet (empty when approval is allowed)."""
+    if public_body_category and public_body_confirmed:
+        return []
+    if public_body_confirmed and not public_body_category:
+        return ["公共的団体として承認するには、公共的団体の区分を選んでください。"]
+    unchecked = [str(label) for key, label in CRITERIA if not checks.get(key)]
+    problems = []
+    if unchecked:
+        problems.append(
+            "6つの登録要件すべてを確認するか、公共的団体の区分を確認してください。未確認: "
+            + "、".join(label[0] for label in unchecked)
+        )
+    if member_count is None or member_count < MINIMUM_MEMBERS:
+        problems.append(f"構成員が{MINIMUM_MEMBERS}名未満のため、6つの登録要件では承認できません。")
+    return problems
+
+
+def sniff_upload_type(head: bytes) -> str | None:
+    """The content type of a bylaws file judged by its first bytes, not its name."""
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    return None
+
+
+def bylaws_file_problem(file: UploadedFile) -> str | None:
+    if file.size is not None and file.size > BYLAWS_MAX_BYTES:
+        return (
+            f"ファイルが大きすぎます（{file.size / 1024 / 1024:.1f}MB）。"
+            f"{BYLAWS_MAX_BYTES // 1024 // 1024}MB以下のPDFまたは画像（JPEG・PNG）にしてください。"
+        )
+    if file.size == 0:
+        return "ファイルが空です。規約・会則のPDFまたは画像を選んでください。"
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if sniff_upload_type(head) is None:
+        return (
+            "規約・会則はPDFまたは画像（JPEG・PNG）でアップロードしてください。"
+            "ファイルの中身がこれらの形式ではありません。"
+        )
+    return None
+
+
+# --- Writes ---------------------------------------------------------------------------------
+def bylaws_upload_store(*, file: UploadedFile) -> PendingUpload:
+    """Keep an uploaded bylaws file until the applicant submits the confirmation page."""
+    problem = bylaws_file_problem(file)
+    if problem:
+        raise GroupError(problem)
+    file.seek(0)
+    content_type = sniff_upload_type(file.read(16)) or ""
+    file.seek(0)
+    pending_upload_purge(older_than=timezone.now() - PENDING_UPLOAD_LIFETIME)
+    with transaction.atomic():
+        return PendingUpload.objects.create(
+            file=file, original_name=(file.name or "")[-200:], content_type=content_type
+        )
+
+
+def pending_upload_purge(*, older_than: dt.datetime) -> int:
+    """Forget uploads whose application was never submitted (called on each new upload)."""
+    with transaction.atomic():
+        stale = list(PendingUpload.objects.filter(created_at__lt=older_than))
+        for upload in stale:
+            name = upload.file.name
+            storage = upload.file.storage
+            transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+        PendingUpload.objects.filter(pk__in=[u.pk for u in stale]).delete()
+    return len(stale)
+
+
+def upload_token_usable(token: uuid.UUID | str) -> bool:
+    """The file is waiting, or its application was already received (a double submission)."""
+    return (
+        PendingUpload.objects.filter(token=token).exists()
+        or Group.objects.filter(application_token=token).exists()
+    )
+
+
+def pending_upload_get(token: uuid.UUID | str) -> PendingUpload | None:
+    return PendingUpload.objects.filter(token=token).first()
+
+
+def group_apply(
+    *,
+    data: Mapping[str, Any],
+    upload_token: uuid.UUID | str,
+    channel: str = SubmissionChannel.ONLINE,
+    entered_by: Any = None,
+) -> Group:
+    """Receive an application (申請中) with its bylaws; submitting the same page twice returns
+    the application already received instead of a second one."""
+    fields = {name: data[name] for name in APPLICATION_FIELDS if name in data}
+    problems = application_problems(
+        member_count=fields.get("member_count"),
+        declarations={key: bool(fields.get(f"declares_{key}")) for key in CRITERION_KEYS},
+        public_body_category=fields.get("public_body_category", ""),
+    )
+    if problems:
+        raise GroupError(next(iter(problems.values())))
+    if not str(fields.get("name", "")).strip():
+        raise GroupError("団体名を入力してください。")
+    try:
+        with transaction.atomic():
+            # Locks the upload: a double submission waits here, then finds it consumed.
+            upload = PendingUpload.objects.select_for_update().filter(token=upload_token).first()
+            if upload is None:
+                existing = Group.objects.filter(application_token=upload_token).first()
+                if existing is not None:
+                    return existing
+                raise GroupError(
+                    "規約・会則のファイルの保存期限が過ぎました。お手数ですが、もう一度選んでください。"
+                )
+            now = timezone.now()
+            group = Group(
+                **fields,
+                status=ApplicationStatus.PENDING,
+                channel=channel,
+                entered_by=entered_by,
+                submitted_at=now,
+                application_token=upload.token,
+                bylaws_name=upload.original_name,
+            )
+            # The file stays where it is; the group now owns it.
+            group.bylaws.name = upload.file.name
+            group.full_clean(exclude=["bylaws"])
+            group.save()
+            group.receipt_number = f"{timezone.localdate(now):%Y%m%d}-{group.pk:05d}"
+            group.save(update_fields=["receipt_number"])
+            upload.delete()
+            GroupEvent.objects.create(
+                group=group,
+                action=GroupEvent.Action.APPLIED,
+                by=entered_by,
+                note=SubmissionChannel(channel).label,
+            )
+            return group
+    except IntegrityError:
+        existing = Group.objects.filter(application_token=upload_token).first()
+        if existing is not None:
+            return existing
+        raise GroupError("申請を受け付けられませんでした。もう一度お試しください。") from None
+
+
+def _next_registration_number(fiscal_year: int) -> str:
+    # Lock the fiscal year's counter row: concurrent approvals take numbers one after another.
+    RegistrationCounter.objects.bulk_create(
+        [RegistrationCounter(fiscal_year=fiscal_year, last_number=0)], ignore_conflicts=True
+    )
+    counter = RegistrationCounter.objects.select_for_update().get(fiscal_year=fiscal_year)
+    counter.last_number = F("last_number") + 1
+    counter.save(update_fields=["last_number"])
+    counter.refresh_from_db(fields=["last_number"])
+    return f"{fiscal_year}-{counter.last_number:04d}"
+
+
+def _locked_pending(group: Group) -> Group:
+    locked = Group.objects.select_for_update().get(pk=group.pk)
+    if locked.status != ApplicationStatus.PENDING:
+        raise GroupError(
+            f"この申請は既に{locked.get_status_display()}されています（{locked.name}）。"
+        )
+    return locked
+
+
+def group_approve(*, group: Group, by: Any, today: dt.date | None = None) -> Group:
+    """Approve an application: all six criteria checked, or a confirmed public-body category.
+    It gets the next registration number of the fiscal year and validity to the next 3/31."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = _locked_pending(group)
+        problems = approval_problems(
+            checks={key: getattr(locked, f"check_{key}") for key in CRITERION_KEYS},
+            public_body_category=locked.public_body_category,
+            public_body_confirmed=locked.public_body_confirmed,
+            member_count=locked.member_count,
+        )
+        if problems:
+            raise GroupError(f"{locked.name}: " + " ".join(problems))
+        locked.registration_number = _next_registration_number(fiscal_year_of(today))
+        locked.status = ApplicationStatus.APPROVED
+        locked.valid_from = today
+        locked.valid_until = fiscal_year_end(today)
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.renewal_requested = False
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError:
+            raise GroupError("登録番号の採番に失敗しました。もう一度承認してください。") from None
+        GroupEvent.objects.create(
+            group=locked,
+            action=GroupEvent.Action.APPROVED,
+            by=by,
+            note=f"登録番号 {locked.registration_number}（{locked.valid_until:%Y-%m-%d}まで）",
+        )
+    return locked
+
+
+def group_reject(*, group: Group, by: Any, reason: str) -> Group:
+    """Reject an application; the reason is required and kept. The group may apply again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise GroupError("却下する場合は、却下理由を入力してください。")
+    with transaction.atomic():
+        locked = _locked_pending(group)
+        locked.status = ApplicationStatus.REJECTED
+        locked.rejection_reason = reason
+        locked.decided_at = timezone.now()
+        locked.decided_by = by
+        locked.save(update_fields=["status", "rejection_reason", "decided_at", "decided_by"])
+        GroupEvent.objects.create(
+            group=locked, action=GroupEvent.Action.REJECTED, by=by, note=reason
+        )
+    return locked
+
+
+def group_renew(*, group: Group, by: Any, today: dt.date | None = None) -> Group:
+    """Extend a valid registration to the end of the next fiscal year (before it lapses on 4/1)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        locked = Group.objects.select_for_update().get(pk=group.pk)
+        if not locked.is_registered_on(today):
+            raise GroupError(
+                f"{locked.name}: 現在有効な登録ではないため更新できません。"
+                "失効した団体は新たに申請してください。"
+            )
+        current_end = fiscal_year_end(today)
+        if locked.valid_until > current_end:
+            raise GroupError(f"{locked.name}: 既に次年度まで更新されています。")
+        locked.valid_until = dt.date(current_end.year + 1, 3, 31)
+        locked.renewal_requested = False
+        locked.save(update_fields=["valid_until", "renewal_requested"])
+        GroupEvent.objects.create(
+            group=locked,
+            action=GroupEvent.Action.RENEWED,
+            by=by,
+            note=f"{locked.valid_until:%Y-%m-%d}まで",
+        )
+    return locked
+
+
+def groups_renew(
+    *, groups: Iterable[Group], by: Any, today: dt.date | None = None
+) -> tuple[list[Group], list[str]]:
+    """Renew several groups; each succeeds or fails on its own. Returns (renewed, messages)."""
+    renewed: list[Group] = []
+    errors: list[str] = []
+    for group in groups:
+        try:
+            renewed.append(group_renew(group=group, by=by, today=today))
+        except GroupError as error:
+            errors.append(error.message)
+    return renewed, errors
+
+
+def groups_approve(
+    *, groups: Iterable[Group], by: Any, today: dt.date | None = None
+) -> tuple[list[Group], list[str]]:
+    """Approve several applications; each succeeds or fails on its own."""
+    approved: list[Group] = []
+    errors: list[str] = []
+    for group in groups:
+        try:
+            approved.append(group_approve(group=group, by=by, today=today))
+        except GroupError as error:
+            errors.append(error.message)
+    return approved, errors

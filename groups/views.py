@@ -1,0 +1,154 @@
+"""Pages of group registration: the public directory, the application (入力 → 確認 → 完了)
+online and at the counter, and the staff-only bylaws file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from groups import selectors, services
+from groups.forms import ApplicationForm
+from groups.models import CRITERIA, Group, PublicBodyCategory, SubmissionChannel
+from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin, user_has_role
+
+DIRECTORY_PAGE_SIZE = 20
+RECEIPT_SESSION_KEY = "groups_last_receipt"
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    """登録団体一覧: only what each registered group chose to publish."""
+    query = selectors.normalise_query(request.GET.get("q", ""))
+    groups = selectors.public_directory(today=timezone.localdate(), query=query)
+    page = Paginator(groups, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "groups/directory.html", {"page_obj": page, "query": query})
+
+
+class ApplyView(View):
+    """入力 (GET / POST step=confirm) → 確認 (POST step=submit) → 完了 (redirect)."""
+
+    channel = SubmissionChannel.ONLINE
+    template_input = "groups/apply_input.html"
+    template_confirm = "groups/apply_confirm.html"
+    done_url_name = "groups:apply_done"
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return {
+            "channel": self.channel,
+            "is_counter": self.channel == SubmissionChannel.COUNTER,
+            "criteria": CRITERIA,
+            "public_bodies": PublicBodyCategory.choices,
+            **extra,
+        }
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_input, self.context(form=ApplicationForm()))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        step = request.POST.get("step", "confirm")
+        form = ApplicationForm(request.POST, request.FILES)
+        if step == "back":
+            # Back from 確認 to 入力 with everything kept (the uploaded file too).
+            form.errors  # noqa: B018 - bind and validate so the page shows the kept values
+            return render(request, self.template_input, self.context(form=form))
+        if not form.is_valid():
+            return render(request, self.template_input, self.context(form=form), status=400)
+        token = form.cleaned_data.get("upload_token")
+        if form.cleaned_data.get("bylaws"):
+            try:
+                token = services.bylaws_upload_store(file=form.cleaned_data["bylaws"]).token
+            except services.GroupError as error:
+                form.add_error("bylaws", error.message)
+                return render(request, self.template_input, self.context(form=form), status=400)
+        if step != "submit":
+            upload = services.pending_upload_get(token)
+            return render(
+                request,
+                self.template_confirm,
+                self.context(
+                    form=form,
+                    rows=form.confirmation_rows(),
+                    hidden=form.hidden_values(token),
+                    bylaws_name=upload.original_name if upload else "",
+                ),
+            )
+        try:
+            group = services.group_apply(
+                data=form.cleaned_data,
+                upload_token=token,
+                channel=self.channel,
+                entered_by=request.user if request.user.is_authenticated else None,
+            )
+        except services.GroupError as error:
+            form.add_error(None, error.message)
+            return render(request, self.template_input, self.context(form=form), status=400)
+        request.session[RECEIPT_SESSION_KEY] = {
+            "receipt_number": group.receipt_number,
+            "name": group.name,
+        }
+        return redirect(self.done_url_name)
+
+
+class ApplyDoneView(View):
+    template_name = "groups/apply_done.html"
+    apply_url_name = "groups:apply"
+    channel = SubmissionChannel.ONLINE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        receipt = request.session.get(RECEIPT_SESSION_KEY)
+        if not receipt:
+            return redirect(self.apply_url_name)
+        return render(
+            request,
+            self.template_name,
+            {
+                "receipt": receipt,
+                "apply_url": reverse(self.apply_url_name),
+                "is_counter": self.channel == SubmissionChannel.COUNTER,
+            },
+        )
+
+
+class CounterApplyView(RoleRequiredMixin, ApplyView):
+    """A counter clerk enters an application for a visitor (窓口受付)."""
+
+    allowed_roles = STAFF_ROLES
+    channel = SubmissionChannel.COUNTER
+    done_url_name = "groups:counter_apply_done"
+
+
+class CounterApplyDoneView(RoleRequiredMixin, ApplyDoneView):
+    allowed_roles = STAFF_ROLES
+    apply_url_name = "groups:counter_apply"
+    channel = SubmissionChannel.COUNTER
+
+
+def bylaws_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uploaded bylaws, for centre staff only; never from a public media URL."""
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    if not user_has_role(request.user, *STAFF_ROLES):
+        raise PermissionDenied
+    group = get_object_or_404(Group.objects.only("bylaws", "bylaws_name"), pk=pk)
+    if not group.bylaws:
+        raise Http404("規約・会則のファイルがありません。")
+    try:
+        handle = group.bylaws.open("rb")
+    except FileNotFoundError:
+        raise Http404("規約・会則のファイルが見つかりません。") from None
+    head = handle.read(16)
+    handle.seek(0)
+    content_type = services.sniff_upload_type(head) or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type, filename=group.bylaws_name)
+    # Shown inline in the browser, but never able to run anything.
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
