@@ -1,0 +1,144 @@
+"""Public availability pages: what a resident sees, and what they never see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from facilities.models import Booking, Closure, ClosureKind
+from facilities.services import add_months, booking_create, closure_ensure_year_end
+from tests.facilities.conftest import ask, bulk_bookings
+
+pytestmark = pytest.mark.django_db
+
+
+def month_param(day: dt.date) -> str:
+    return f"{day.year}-{day.month:02d}"
+
+
+def test_month_view_shows_blocks_symbols_and_navigation(client, facility):
+    today = timezone.localdate()
+    response = client.get("/facilities/availability/", {"month": month_param(today)})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f"多目的室の空き状況 {today.year}年{today.month}月" in body
+    for word in ("多目的室1", "多目的室2", "午前", "午後", "夜間", "○"):
+        assert word in body
+    next_month = add_months(today.replace(day=1), 1)
+    assert f'href="?month={month_param(next_month)}"' in body
+    assert f'href="/facilities/availability/{today.isoformat()}/"' in body
+
+
+def test_a_booking_shows_as_partly_booked_without_who_or_why(client, room1, upcoming_day):
+    booking_create(
+        request=ask(
+            room1,
+            upcoming_day,
+            "14:00",
+            "16:00",
+            booker_name="秘密の会",
+            booker_contact="090-1234-5678",
+            purpose="内緒の相談",
+        )
+    )
+    month = client.get("/facilities/availability/", {"month": month_param(upcoming_day)})
+    day = client.get(f"/facilities/availability/{upcoming_day.isoformat()}/")
+    for response in (month, day):
+        body = response.content.decode()
+        assert response.status_code == 200
+        for secret in ("秘密の会", "090-1234-5678", "内緒の相談"):
+            assert secret not in body
+    assert "多目的室1 午後 一部予約あり" in month.content.decode()
+    day_body = day.content.decode()
+    assert "16:00〜22:00" in day_body
+    assert "14:00〜16:00" in day_body  # booked time is shown, not by whom
+
+
+def test_day_view_of_a_closed_day_says_so(client, facility, upcoming_day):
+    Closure.objects.create(facility=facility, date=upcoming_day, kind=ClosureKind.MAINTENANCE)
+    body = client.get(f"/facilities/availability/{upcoming_day.isoformat()}/").content.decode()
+    assert "終日休館（保守点検日）" in body
+    assert "空いている時間" not in body
+
+
+def test_days_beyond_the_window_say_booking_has_not_opened(client, facility):
+    later = add_months(timezone.localdate(), 3) + dt.timedelta(days=5)
+    body = client.get(f"/facilities/availability/{later.isoformat()}/").content.decode()
+    assert "受付開始前" in body
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("2026-13", "月の指定が正しくありません"),
+        ("abc", "月の指定が正しくありません"),
+        ("2026-00", "月の指定が正しくありません"),
+        ("2026-1-1", "月の指定が正しくありません"),
+        ("<script>", "月の指定が正しくありません"),
+    ],
+)
+def test_bad_month_gives_400_in_japanese(client, facility, query, message):
+    response = client.get("/facilities/availability/", {"month": query})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["1999-01", "2999-12", "0001-01", "9999-12"])
+def test_far_past_or_future_months_give_404_with_the_range(client, facility, query):
+    response = client.get("/facilities/availability/", {"month": query})
+    assert response.status_code == 404
+    assert "空き状況は" in response.content.decode()
+    assert "まで表示できます" in response.content.decode()
+
+
+def test_full_width_month_is_understood(client, facility):
+    today = timezone.localdate()
+    full_width = month_param(today).translate(
+        str.maketrans("0123456789-", "０１２３４５６７８９－")
+    )
+    response = client.get("/facilities/availability/", {"month": full_width})
+    assert response.status_code == 200
+    assert f"{today.year}年{today.month}月" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["2026-02-30", "2026-13-01", "2027-02-29", "2026-00-10"])
+def test_impossible_dates_give_400_in_japanese(client, facility, path):
+    response = client.get(f"/facilities/availability/{path}/")
+    assert response.status_code == 400
+    assert "という日付はありません" in response.content.decode()
+
+
+def test_day_view_far_away_gives_404(client, facility):
+    response = client.get("/facilities/availability/1990-01-01/")
+    assert response.status_code == 404
+
+
+def test_full_width_date_in_the_address_is_understood(client, facility, upcoming_day):
+    full_width = upcoming_day.isoformat().translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
+    response = client.get(f"/facilities/availability/{full_width}/")
+    assert response.status_code == 200
+
+
+def test_month_view_queries_stay_flat_from_100_to_10000_bookings(
+    client, facility, room1, room2, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    closure_ensure_year_end(facility=facility, today=today)
+    first_day = add_months(today.replace(day=1), -12)
+    bulk_bookings([room1, room2], first_day, 100)
+    url = f"/facilities/availability/?month={month_param(first_day)}"
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    bulk_bookings([room1, room2], first_day + dt.timedelta(days=40), 10_000 - 100)
+    assert Booking.objects.count() == 10_000
+    with django_assert_max_num_queries(10), CaptureQueriesContext(connection) as large:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(large) == len(small)
+    assert "多目的室1 午前 予約済み" in response.content.decode()
