@@ -18,6 +18,12 @@ from kyodo_center.forms import JapaneseInputMixin
 PHONE_RE = re.compile(r"^0\d{1,4}-?\d{1,4}-?\d{3,4}$")
 
 
+class WidthNormalisedCharField(forms.CharField):
+    """Phone numbers and postcodes typed with full-width digits (０３－…) are accepted."""
+
+    normalize_width = True
+
+
 class ApplicationForm(JapaneseInputMixin, forms.ModelForm):
     bylaws = forms.FileField(
         label="規約・会則（定款・会則等）のファイル",
@@ -31,6 +37,8 @@ class ApplicationForm(JapaneseInputMixin, forms.ModelForm):
         model = Group
         fields = services.APPLICATION_FIELDS
         labels = {"member_count": "構成員数（人）"}
+        # Set on the class: JapaneseInputMixin normalises before our __init__ body runs.
+        field_classes = {"phone": WidthNormalisedCharField, "postcode": WidthNormalisedCharField}
         widgets = {
             "kind": forms.RadioSelect,
             "public_body_category": forms.RadioSelect,
@@ -60,8 +68,6 @@ class ApplicationForm(JapaneseInputMixin, forms.ModelForm):
         )
         for name in required:
             self.fields[name].required = True
-        self.fields["phone"].normalize_width = True
-        self.fields["postcode"].normalize_width = True
         self.fields["member_count"].min_value = 1
         self.fields["member_count"].widget.attrs["min"] = 1
         self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
