@@ -178,6 +178,14 @@ class StatisticsSection:
     title: str
     rows: tuple[StatisticsRow, ...]
 
+    @property
+    def max_count(self) -> int:
+        return max((row.count for row in self.rows), default=0)
+
+    @property
+    def chart_height(self) -> int:
+        return 28 * len(self.rows) + 8
+
 
 def _section(key: str, title: str, counts: list[tuple[str, int]], total: int) -> StatisticsSection:
     return StatisticsSection(
