@@ -138,7 +138,11 @@ def serious_accessibility_violations(page: Any) -> list[str]:
 
     results = Axe().run(page)
     return [
-        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])})"
+        f"{violation['id']}: {violation['help']} "
+        + "; ".join(
+            f"{node['target']} {node.get('failureSummary', '')[:200]}"
+            for node in violation["nodes"][:3]
+        )
         for violation in results.response["violations"]
         if violation.get("impact") in {"serious", "critical"}
     ]
