@@ -297,3 +297,23 @@ def test_intake_with_channel_and_asker_values_outside_the_choices_is_refused(
             suggested_route=Route.COUNTER,
         )
     assert Channel.PHONE in Channel.values
+
+
+def test_demo_command_is_idempotent_and_links_unei(operator_user):
+    from consultations.models import ExpertSession, OperatorMembership, OperatorOrganisation, Topic
+
+    call_command("load_demo_consultations")
+    call_command("load_demo_consultations")
+    assert OperatorOrganisation.objects.count() == 4
+    assert set(Topic.objects.values_list("name", flat=True)) >= {
+        "団体設立",
+        "運営・会計",
+        "助成金",
+        "広報",
+        "協働・連携",
+        "施設利用",
+        "その他",
+    }
+    assert ExpertSession.objects.count() == 3
+    membership = OperatorMembership.objects.get(user=operator_user)
+    assert membership.organisation.name == "練馬区社会福祉協議会"
