@@ -237,6 +237,9 @@ class BookingRequest:
     booker_contact: str = ""
     notes: str = ""
     equipment: Mapping[Equipment, int] | None = None
+    # The centre's own programs (講座・交流会) are scheduled by ward staff before the public
+    # booking windows open; every other rule (hours, closures, overlaps, capacity) still holds.
+    outside_booking_window: bool = False
 
     @property
     def period(self) -> DateTimeTZRange:
@@ -291,7 +294,7 @@ def _check_booking_rules(
     window = booking_window(facility, today)
     registered = request.group is not None and group_is_registered_on(request.group, request.day)
     last_day = window.registered_until if registered else window.general_until
-    if request.day > last_day:
+    if request.day > last_day and not request.outside_booking_window:
         if registered:
             raise FacilityError(
                 f"{jdate(request.day)}は受付開始前です。登録団体は{jdate(last_day)}まで予約できます。"

@@ -263,3 +263,12 @@ def test_a_closure_lists_the_bookings_it_hits_without_cancelling_them(
     assert bookings_hit_by_closure(closure) == [hit]
     hit.refresh_from_db()
     assert hit.status == BookingStatus.ACTIVE
+
+
+def test_the_centres_own_programs_may_be_scheduled_beyond_the_windows(room1):
+    far = add_months(TODAY, 6)
+    booking = book(ask(room1, far, "13:00", "16:00", outside_booking_window=True, purpose="講座"))
+    assert booking.start.date() == far
+    # …but not onto another booking or a closure.
+    with pytest.raises(BookingConflict):
+        book(ask(room1, far, "15:00", "17:00", outside_booking_window=True))
