@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 
 from groups import services
 from groups.models import CRITERIA, CRITERION_KEYS, Group, PublicBodyCategory
@@ -43,6 +43,8 @@ class ApplicationForm(JapaneseInputMixin, forms.ModelForm):
             "kind": forms.RadioSelect,
             "public_body_category": forms.RadioSelect,
             "activity": forms.Textarea(attrs={"rows": 4}),
+            # A text box, not type=number: browsers refuse full-width digits typed with an IME.
+            "member_count": forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
         }
         help_texts = {
             "name_kana": "カタカナで入力してください（ひらがなも可）。",
@@ -68,8 +70,7 @@ class ApplicationForm(JapaneseInputMixin, forms.ModelForm):
         )
         for name in required:
             self.fields[name].required = True
-        self.fields["member_count"].min_value = 1
-        self.fields["member_count"].widget.attrs["min"] = 1
+        self.fields["member_count"].validators.append(MinValueValidator(1))
         self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["postcode"].widget.attrs.update(autocomplete="postal-code", inputmode="numeric")
