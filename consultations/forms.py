@@ -145,13 +145,13 @@ class ConsultationIntakeForm(JapaneseInputMixin, forms.Form):
         return data
 
 
-class HandlingForm(forms.Form):
+class HandlingForm(JapaneseInputMixin, forms.Form):
     handling = forms.CharField(
         label="対応内容", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ReferralUpdateForm(forms.Form):
+class ReferralUpdateForm(JapaneseInputMixin, forms.Form):
     """The operator's status and answer. Every status is accepted as input so that a tampered
     or stale value (完了 → 取次済) reaches the service and gets its clear message."""
 

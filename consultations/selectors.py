@@ -87,6 +87,14 @@ def access_referral_for_operator(*, user: Any, pk: int) -> Referral:
     return referral
 
 
+def access_referral_of_consultation(*, user: Any, consultation_pk: int) -> Referral:
+    """The operator's referral of a consultation, looked up by the consultation's id (404)."""
+    referral = referrals_for_operator(user=user).filter(consultation_id=consultation_pk).first()
+    if referral is None:
+        raise Http404("相談記録が見つかりません。")
+    return referral
+
+
 # --- Months -----------------------------------------------------------------------------------
 class BadMonth(ValueError):
     """?month= is not a real YYYY-MM."""

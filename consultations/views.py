@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from consultations.forms import ConsultationIntakeForm, HandlingForm, ReferralUp
 from consultations.models import AccessAction, Route, Topic
 from consultations.selectors import (
     BadMonth,
+    access_referral_of_consultation,
     consultation_list,
     monthly_statistics,
     operator_candidates,
@@ -43,7 +44,13 @@ from consultations.services import (
     service_level_at,
     statistics_export_log,
 )
-from kyodo_center.roles import OPERATOR, STAFF_ROLES, WARD_STAFF, RoleRequiredMixin
+from kyodo_center.roles import (
+    OPERATOR,
+    STAFF_ROLES,
+    WARD_STAFF,
+    RoleRequiredMixin,
+    user_has_role,
+)
 
 BAD_MONTH_MESSAGE = "月の指定が正しくありません。2026-11 のように年と月を指定してください。"
 
@@ -169,8 +176,20 @@ class ConsultationListView(RoleRequiredMixin, ListView):
 
 
 class ConsultationDetailView(RoleRequiredMixin, View):
-    allowed_roles = STAFF_ROLES
+    """Staff read and annotate a record. An operator user following a record's URL reaches the
+    referral page of their own organisation's referral, and a 404 for any other record."""
+
+    allowed_roles = (*STAFF_ROLES, OPERATOR)
     template_name = "consultations/consultation_detail.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if user_has_role(user, OPERATOR) and not user_has_role(user, *STAFF_ROLES):
+            if request.method != "GET":
+                raise Http404("相談記録が見つかりません。")
+            referral = access_referral_of_consultation(user=user, consultation_pk=kwargs["pk"])
+            return redirect("consultations:referral_detail", pk=referral.pk)
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         consultation = consultation_view(user=request.user, consultation_id=pk)

@@ -109,7 +109,7 @@ def test_clerk_refers_to_shakyo_and_only_that_operator_answers_it(
     response = page.goto(f"{live_server.url}/consultations/referrals/{referral.pk}/")
     assert response.status == 404
     assert "ページが見つかりません" in page.locator("h1").inner_text()
-    assert page.goto(f"{live_server.url}/consultations/{referral.consultation_id}/").status == 403
+    assert page.goto(f"{live_server.url}/consultations/{referral.consultation_id}/").status == 404
 
 
 def test_ward_staff_download_the_month_csv(page, live_server, counter_user, ward_user):

@@ -183,12 +183,17 @@ def test_changing_handling_is_logged_as_a_change(client, counter_user, defaults)
     ).exists()
 
 
-@pytest.mark.parametrize("user_fixture", ["operator_user", "plain_user"])
-def test_non_staff_cannot_open_staff_pages(client, request, defaults, counter_user, user_fixture):
+@pytest.mark.parametrize(
+    ("user_fixture", "detail_status"), [("shakyo_user", 404), ("plain_user", 403)]
+)
+def test_non_staff_cannot_open_staff_pages(
+    client, request, defaults, counter_user, user_fixture, detail_status
+):
     consultation = factories.consultation(user=counter_user)
     client.force_login(request.getfixturevalue(user_fixture))
-    for url in ["/consultations/", "/consultations/new/", f"/consultations/{consultation.pk}/"]:
+    for url in ["/consultations/", "/consultations/new/", "/consultations/statistics/"]:
         assert client.get(url).status_code == 403
+    assert client.get(f"/consultations/{consultation.pk}/").status_code == detail_status
     assert not AccessLog.objects.filter(action=AccessAction.VIEW).exists()
 
 
@@ -236,9 +241,18 @@ def test_every_operator_opens_only_its_own_referrals(client, referrals_of_every_
             post = client.post(url, {"status": "in_progress", "answer": ""})
             assert post.status_code == (302 if other_name == name else 404)
             assert (f'href="{url}"' in listing) == (other_name == name)
-        # Nor the staff pages, nor any consultation by its own id.
-        for consultation_id in [unreferred.pk, *(r.consultation_id for r in referrals.values())]:
-            assert client.get(f"/consultations/{consultation_id}/").status_code == 403
+        # A record's own URL leads to the operator's own referral, and to 404 for any other.
+        assert client.get(f"/consultations/{unreferred.pk}/").status_code == 404
+        for other_name, referral in referrals.items():
+            response = client.get(f"/consultations/{referral.consultation_id}/")
+            if other_name == name:
+                assert response.status_code == 302
+                assert response["Location"] == f"/consultations/referrals/{referral.pk}/"
+            else:
+                assert response.status_code == 404
+            assert client.post(f"/consultations/{referral.consultation_id}/").status_code == 404
+        assert client.get("/consultations/").status_code == 403
+        assert client.get("/consultations/new/").status_code == 403
         assert client.get(f"/consultations/referrals/{unreferred.pk + 1000}/").status_code == 404
     statuses = dict(Referral.objects.values_list("operator__name", "status"))
     assert set(statuses.values()) == {ReferralStatus.IN_PROGRESS}
