@@ -1,0 +1,180 @@
+"""Read queries of the programs app, shaped for pages (constant queries per page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from facilities.services import day_bounds, local_datetime
+from programs.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
+from programs.services import registration_problem
+
+
+def with_places(events: QuerySet[Event]) -> QuerySet[Event]:
+    """Annotate ``confirmed_places`` and ``waiting_count`` (one query with the events)."""
+    return events.annotate(
+        confirmed_places=Coalesce(
+            Sum(
+                "registrations__party_size",
+                filter=Q(registrations__status=RegistrationStatus.CONFIRMED),
+            ),
+            0,
+        ),
+        waiting_count=Count(
+            "registrations", filter=Q(registrations__status=RegistrationStatus.WAITLISTED)
+        ),
+    ).select_related("room", "organiser_group", "series")
+
+
+@dataclass(frozen=True)
+class Availability:
+    """What the public sees of an event's places: counts only, never names."""
+
+    remaining: int
+    waiting: int
+    label: str
+    can_register: bool
+    can_wait: bool
+    problem: str | None
+
+
+def availability(event: Event, *, now: dt.datetime) -> Availability:
+    confirmed = getattr(event, "confirmed_places", None)
+    waiting = getattr(event, "waiting_count", None)
+    if confirmed is None or waiting is None:
+        confirmed = (
+            event.registrations.filter(status=RegistrationStatus.CONFIRMED).aggregate(
+                total=Sum("party_size")
+            )["total"]
+            or 0
+        )
+        waiting = event.registrations.filter(status=RegistrationStatus.WAITLISTED).count()
+    remaining = max(event.capacity - confirmed, 0)
+    problem = registration_problem(event, now=now, online=True)
+    full = remaining == 0 or waiting > 0
+    if event.is_cancelled:
+        label = "中止"
+    elif problem and now >= event.starts_at:
+        label = "終了"
+    elif problem:
+        label = "受付時間外"
+    elif full:
+        label = "満席（キャンセル待ち受付中）"
+    else:
+        label = f"残り{remaining}名"
+    return Availability(
+        remaining=remaining,
+        waiting=waiting,
+        label=label,
+        can_register=problem is None and not full,
+        can_wait=problem is None and full,
+        problem=problem,
+    )
+
+
+class BadFilter(ValueError):
+    """A filter of the public list could not be understood."""
+
+
+def parse_month(value: str | None) -> tuple[int, int] | None:
+    if not value:
+        return None
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        dt.date(year, month, 1)
+    except (TypeError, ValueError) as error:
+        raise BadFilter(value) from error
+    return year, month
+
+
+def public_events(
+    *, now: dt.datetime, kind: str | None = None, month: tuple[int, int] | None = None
+) -> QuerySet[Event]:
+    """Upcoming (not yet ended) public events, soonest first; cancelled ones stay visible."""
+    if kind and kind not in EventKind.values:
+        raise BadFilter(kind)
+    events = Event.objects.filter(is_public=True, ends_at__gt=now)
+    if kind:
+        events = events.filter(kind=kind)
+    if month:
+        year, number = month
+        first = dt.date(year, number, 1)
+        following = dt.date(year + number // 12, number % 12 + 1, 1)
+        events = events.filter(
+            starts_at__lt=local_datetime(following, dt.time.min),
+            ends_at__gt=local_datetime(first, dt.time.min),
+        )
+    return with_places(events).order_by("starts_at", "pk")
+
+
+def public_event(pk: int) -> Event:
+    """A public event by id (404 for a tampered or non-public id)."""
+    event = with_places(Event.objects.filter(pk=pk, is_public=True)).first()
+    if event is None:
+        raise Http404("この催しは見つかりません。")
+    return event
+
+
+def next_public_events(*, now: dt.datetime, limit: int = 5) -> list[Event]:
+    return list(
+        with_places(
+            Event.objects.filter(is_public=True, status=EventStatus.SCHEDULED, starts_at__gt=now)
+        ).order_by("starts_at", "pk")[:limit]
+    )
+
+
+def events_on_day(day: dt.date) -> list[Event]:
+    start, end = day_bounds(day)
+    return list(
+        with_places(Event.objects.filter(starts_at__lt=end, ends_at__gt=start)).order_by(
+            "starts_at", "pk"
+        )
+    )
+
+
+def staff_events(*, now: dt.datetime, show_past: bool = False) -> QuerySet[Event]:
+    events = Event.objects.all()
+    if not show_past:
+        events = events.filter(ends_at__gt=now - dt.timedelta(days=7))
+    return with_places(events).order_by("starts_at" if not show_past else "-starts_at", "pk")
+
+
+def feed_events(*, now: dt.datetime) -> QuerySet[Event]:
+    """Public events for the iCalendar feed: from a year back on, cancelled ones included (so
+    subscribers see STATUS:CANCELLED instead of a silent disappearance)."""
+    return (
+        Event.objects.filter(is_public=True, ends_at__gt=now - dt.timedelta(days=365))
+        .select_related("room", "organiser_group")
+        .order_by("starts_at", "pk")
+    )
+
+
+def event_registrations(event: Event) -> list[Registration]:
+    return list(event.registrations.select_related("created_by").order_by("number"))
+
+
+def roster(event: Event) -> list[Registration]:
+    return list(event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by("number"))
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """Place in the waiting list (1 = next to be promoted), or None when not waiting."""
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    return (
+        Registration.objects.filter(
+            event_id=registration.event_id,
+            status=RegistrationStatus.WAITLISTED,
+            number__lt=registration.number,
+        ).count()
+        + 1
+    )
+
+
+def today_local() -> dt.date:
+    return timezone.localdate()
