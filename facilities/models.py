@@ -358,3 +358,9 @@ class AvailabilityVersion(models.Model):
         verbose_name = _("空き状況の版")
         verbose_name_plural = _("空き状況の版")
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+from facilities.resource_models import *  # noqa: E402, F403

@@ -424,3 +424,10 @@ def booking_grid(*, facility: Facility, days: list[dt.date], now: dt.datetime) -
                 )
     rows = [GridRow(time, cells) for time, cells in zip(slot_times, grid_cells, strict=True)]
     return BookingGrid(facility=facility, days=days, columns=columns, rows=rows)
+
+
+def availability_version() -> int | None:
+    """The current AvailabilityVersion (one query); None when the row is missing."""
+    from facilities.models import AvailabilityVersion
+
+    return AvailabilityVersion.objects.filter(pk=1).values_list("version", flat=True).first()

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views import View
 
 from facilities import selectors, services
@@ -28,6 +32,8 @@ DATE_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # The public calendar covers a year back and as far ahead as anyone can look usefully.
 MONTHS_BACK = 12
 MONTHS_AHEAD = 12
+# Entries also expire on their own, so a day rolling over never serves yesterday's labels long.
+AVAILABILITY_CACHE_SECONDS = 600
 
 
 def bad_request(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
@@ -83,15 +89,41 @@ def availability_month(request: HttpRequest) -> HttpResponse:
         return bad_request(request, range_message(first_allowed, last_allowed), status=404)
     previous_month = add_months(first_day, -1)
     next_month = add_months(first_day, 1)
+    tables = cached_fragment(
+        f"availability-month:{first_day:%Y-%m}:{today.isoformat()}",
+        "facilities/_month_tables.html",
+        lambda: {
+            "today": today,
+            "month_start": first_day,
+            "facilities": selectors.availability_for_month(year=year, month=month, today=today),
+            "states": selectors.BLOCK_STATES,
+        },
+    )
     context = {
         "today": today,
         "month_start": first_day,
-        "facilities": selectors.availability_for_month(year=year, month=month, today=today),
+        "tables": tables,
         "previous_month": previous_month if previous_month >= first_allowed else None,
         "next_month": next_month if next_month <= last_allowed else None,
-        "states": selectors.BLOCK_STATES,
     }
     return render(request, "facilities/availability_month.html", context)
+
+
+def cached_fragment(key: str, template: str, build: Callable[[], dict[str, Any]]) -> str:
+    """The rendered availability tables, cached per process under the availability version.
+
+    The version changes in the same transaction as any booking, closure or room change (a
+    database trigger), so a reader never gets a page older than what it could see itself.
+    """
+    version = selectors.availability_version()
+    if version is None:  # no version row (a wiped database): never cache
+        return mark_safe(render_to_string(template, build()))
+    versioned_key = f"{key}:v{version}"
+    html = cache.get(versioned_key)
+    if html is None:
+        html = render_to_string(template, build())
+        cache.set(versioned_key, html, timeout=AVAILABILITY_CACHE_SECONDS)
+    return mark_safe(html)  # our own template output, escaped when it was rendered
 
 
 def availability_day(request: HttpRequest, day: str) -> HttpResponse:
@@ -102,10 +134,18 @@ def availability_day(request: HttpRequest, day: str) -> HttpResponse:
     first_allowed, last_allowed = public_range(today)
     if not first_allowed <= parsed <= last_allowed:
         return bad_request(request, range_message(first_allowed, last_allowed), status=404)
+    tables = cached_fragment(
+        f"availability-day:{parsed.isoformat()}:{today.isoformat()}",
+        "facilities/_day_tables.html",
+        lambda: {
+            "facilities": selectors.availability_for_day(day=parsed, today=today),
+            "states": selectors.BLOCK_STATES,
+        },
+    )
     context = {
         "today": today,
         "day": parsed,
-        "facilities": selectors.availability_for_day(day=parsed, today=today),
+        "tables": tables,
         "previous_day": parsed - dt.timedelta(days=1)
         if parsed - dt.timedelta(days=1) >= first_allowed
         else None,

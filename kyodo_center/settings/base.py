@@ -99,6 +99,17 @@ TEMPLATES = [
 DATABASES = {"default": database_settings(BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache -------------------------------------------------------------------------------------
+# Per-process memory: the only cached things (public availability tables) are keyed by a version
+# that PostgreSQL changes with every relevant write, so no shared cache server is needed.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kyodo-center",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 # --- Authentication ---------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

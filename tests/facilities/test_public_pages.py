@@ -142,3 +142,38 @@ def test_month_view_queries_stay_flat_from_100_to_10000_bookings(
     assert response.status_code == 200
     assert len(large) == len(small)
     assert "多目的室1 午前 予約済み" in response.content.decode()
+
+
+def test_cached_month_view_shows_a_new_booking_at_once(
+    client, facility, room1, upcoming_day, django_assert_max_num_queries
+):
+    closure_ensure_year_end(facility=facility, today=timezone.localdate())
+    url = f"/facilities/availability/?month={month_param(upcoming_day)}"
+    client.get(url)
+    with django_assert_max_num_queries(1):  # served from the cache: only the version is read
+        first = client.get(url).content.decode()
+    assert "多目的室1 午前 一部予約あり" not in first
+    booking_create(request=ask(room1, upcoming_day, "10:00", "11:00"))
+    assert "多目的室1 午前 一部予約あり" in client.get(url).content.decode()
+
+
+def test_cached_views_follow_closures_and_cancellations(client, facility, room1, upcoming_day):
+    from facilities.services import booking_cancel
+
+    day_url = f"/facilities/availability/{upcoming_day.isoformat()}/"
+    booking = booking_create(request=ask(room1, upcoming_day, "10:00", "12:00"))
+    assert "10:00〜12:00" in client.get(day_url).content.decode()
+    booking_cancel(booking=booking, reason="取消")
+    assert "10:00〜12:00" not in client.get(day_url).content.decode()
+    Closure.objects.create(facility=facility, date=upcoming_day, kind=ClosureKind.MAINTENANCE)
+    assert "終日休館" in client.get(day_url).content.decode()
+
+
+def test_room_changes_in_the_admin_reach_the_cached_calendar(client, facility, room1):
+    url = "/facilities/availability/"
+    assert "多目的室1" in client.get(url).content.decode()
+    room1.name = "多目的室A"
+    room1.save()
+    body = client.get(url).content.decode()
+    assert "多目的室A" in body
+    assert "多目的室1" not in body
