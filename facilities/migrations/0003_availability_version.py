@@ -31,32 +31,37 @@ CREATE TRIGGER {table}_bumps_availability_version
     for table in WATCHED_TABLES
 )
 
-DROP_TRIGGER = "".join(
-    f"DROP TRIGGER IF EXISTS {table}_bumps_availability_version ON {table};\n"
-    for table in WATCHED_TABLES
-) + """
+DROP_TRIGGER = (
+    "".join(
+        f"DROP TRIGGER IF EXISTS {table}_bumps_availability_version ON {table};\n"
+        for table in WATCHED_TABLES
+    )
+    + """
 DROP FUNCTION IF EXISTS facilities_bump_availability_version();
 DROP SEQUENCE IF EXISTS facilities_availability_version_seq;
 """
+)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('facilities', '0002_booking'),
+        ("facilities", "0002_booking"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AvailabilityVersion',
+            name="AvailabilityVersion",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('version', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("version", models.BigIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '空き状況の版',
-                'verbose_name_plural': '空き状況の版',
-                'default_permissions': (),
+                "verbose_name": "空き状況の版",
+                "verbose_name_plural": "空き状況の版",
+                "default_permissions": (),
             },
         ),
         # Any change to what the availability pages show bumps the version (see the model).
