@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as Role
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,14 @@ DEMO_USERS = [
     ("madoguchi", "demo-counter-2026", COUNTER_STAFF, False, "窓口 花子"),
     ("unei", "demo-operator-2026", OPERATOR, False, "運営 太郎"),
 ]
+
+
+APP_DEMO_COMMANDS = (
+    "load_demo_groups",
+    "load_demo_resources",
+    "load_demo_consultations",
+    "load_demo_programs",
+)
 
 
 def next_weekday(day: dt.date, weekday: int) -> dt.date:
@@ -95,6 +104,50 @@ class Command(BaseCommand):
             user.save()
             if role:
                 user.groups.set([Role.objects.get(name=role)])
+        # Each app's own demo data, where the app provides a command for it.
+        available = get_commands()
+        for command in APP_DEMO_COMMANDS:
+            if command in available:
+                call_command(command, stdout=self.stdout)
+        self._demo_bookings(facility, today)
+
         self.stdout.write(self.style.SUCCESS("デモデータを登録しました。ログイン:"))
         for username, password, role, _, _ in DEMO_USERS:
             self.stdout.write(f"  {username} / {password}  ({role or 'スーパーユーザー'})")
+
+    def _demo_bookings(self, facility: Facility, today: dt.date) -> None:
+        """A few bookings in the coming days so the grid and the calendar are not empty."""
+        from facilities.models import Booking
+        from facilities.services import BookingRequest, FacilityError, booking_create
+        from groups.models import Group
+        from groups.services import registered_on_q
+
+        if Booking.objects.filter(purpose__startswith="（デモ）").exists():
+            return
+        rooms = list(facility.rooms.order_by("sort_order"))
+        group = Group.objects.filter(registered_on_q(today)).order_by("pk").first()
+        plans = [
+            (1, 0, (10, 12), "（デモ）定例会", "ねりま地域活動の会", 12),
+            (1, 1, (14, 17), "（デモ）講座の準備", "", 8),
+            (2, 0, (18, 21), "（デモ）総会", "練馬駅前町会", 18),
+            (3, 1, (9, 12), "（デモ）子育てサロン", "", 10),
+            (6, 0, (13, 16), "（デモ）ボランティア説明会", "NPO法人ねりまサポート", 15),
+        ]
+        for offset, room_index, (start, end), purpose, booker, attendees in plans:
+            day = today + dt.timedelta(days=offset)
+            try:
+                booking_create(
+                    request=BookingRequest(
+                        room=rooms[room_index],
+                        day=day,
+                        start_time=dt.time(start),
+                        end_time=dt.time(end),
+                        attendees=min(attendees, rooms[room_index].capacity),
+                        purpose=purpose,
+                        group=group if not booker else None,
+                        booker_name=booker,
+                        booker_contact="03-0000-0000",
+                    )
+                )
+            except FacilityError:
+                continue  # a closure or the past: the demo just has one booking less
