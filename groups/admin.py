@@ -168,6 +168,14 @@ class GroupAdmin(admin.ModelAdmin):
         "rejection_reason",
     ]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        readonly = list(self.readonly_fields)
+        if obj is not None and obj.status != ApplicationStatus.PENDING:
+            # The checklist that justified a decision is part of the record.
+            readonly += [f"check_{key}" for key in CRITERION_KEYS]
+            readonly += ["public_body_category", "public_body_confirmed"]
+        return readonly
+
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list:
         decision = (
             [("審査", {"fields": ["decision", "decision_reason"]})]

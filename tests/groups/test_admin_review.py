@@ -116,7 +116,7 @@ def test_admin_list_query_count_does_not_grow_with_groups(
     for _ in range(55):
         GroupFactory()
     client.force_login(ward_user)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         assert client.get("/admin/groups/group/").status_code == 200
 
 
@@ -142,3 +142,14 @@ def test_counter_staff_cannot_review_in_the_admin(client, counter_user):
     client.force_login(counter_user)
     response = client.get(f"/admin/groups/group/{group.pk}/change/")
     assert response.status_code == 302
+
+
+def test_checklist_of_a_decided_application_is_kept_as_it_was(client, ward_user):
+    group = services.group_approve(group=CheckedGroupFactory(), by=ward_user)
+    client.force_login(ward_user)
+    url = f"/admin/groups/group/{group.pk}/change/"
+    response = client.post(url, change_form_data(group, renewal_requested="on"))
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert group.check_a and group.check_f and group.renewal_requested
+    assert group.status == ApplicationStatus.APPROVED
