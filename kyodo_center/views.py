@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.views import LoginView
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
 from facilities.selectors import facility_summaries
 from kyodo_center.panels import collect_panels
-from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
+from kyodo_center.roles import OPERATOR, STAFF_ROLES, RoleRequiredMixin, user_has_role
 
 
 class HomeView(TemplateView):
@@ -37,3 +39,18 @@ class CounterDashboardView(RoleRequiredMixin, TemplateView):
         context["facilities"] = facility_summaries(today=today, closure_limit=3)
         context["panels"] = collect_panels("counter", self.request, today)
         return context
+
+
+class RoleAwareLoginView(LoginView):
+    """After login, each role lands on its own start page unless a ``next`` page was asked."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        user = self.request.user
+        if not user_has_role(user, *STAFF_ROLES) and user_has_role(user, OPERATOR):
+            try:
+                return reverse("consultations:referral_list")
+            except NoReverseMatch:
+                pass
+        return super().get_default_redirect_url()

@@ -95,3 +95,21 @@ def test_wrong_password_is_refused_in_japanese(client, counter_user):
     response = client.post("/accounts/login/", {"username": "madoguchi", "password": "wrong"})
     assert response.status_code == 200
     assert "正しいユーザー名とパスワードを入力してください" in response.content.decode()
+
+
+def test_operator_lands_on_their_referrals_after_login(client, operator_user):
+    from tests.conftest import PASSWORD
+
+    response = client.post("/accounts/login/", {"username": "unei", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/consultations/referrals/"
+
+
+def test_login_honours_the_page_asked_for(client, counter_user):
+    from tests.conftest import PASSWORD
+
+    response = client.post(
+        "/accounts/login/?next=/counter/bookings/",
+        {"username": "madoguchi", "password": PASSWORD, "next": "/counter/bookings/"},
+    )
+    assert response["Location"] == "/counter/bookings/"
