@@ -51,7 +51,3 @@ def public_directory(*, today: dt.date, query: str = "") -> QuerySet[Group]:
 
 def pending_application_count() -> int:
     return Group.objects.filter(status=ApplicationStatus.PENDING).count()
-
-
-def group_with_history(pk: int) -> Group:
-    return Group.objects.select_related("decided_by", "entered_by").get(pk=pk)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from groups.models import ApplicationStatus, Group
-from tests.conftest import PASSWORD, serious_accessibility_violations
+from tests.conftest import PASSWORD, login, serious_accessibility_violations
 from tests.groups.factories import PDF_BYTES, GroupFactory
 
 CHANGELIST = re.compile(r"/admin/groups/group/(\?.*)?$")
@@ -139,3 +139,19 @@ def test_public_group_pages_have_no_serious_accessibility_violations(page, live_
     page.get_by_role("button", name="入力内容を確認する").click()
     assert "（確認）" in page.locator("h1").inner_text()
     assert serious_accessibility_violations(page) == []
+
+
+def test_counter_clerk_enters_an_application_for_a_visitor(page, live_server, counter_user):
+    login(page, live_server.url, counter_user.username)
+    page.wait_for_url("**/counter/")
+    page.get_by_role("link", name="団体登録申請を窓口で受け付ける").click()
+    page.wait_for_url("**/groups/counter/apply/")
+    fill_application(page)
+    page.get_by_role("button", name="入力内容を確認する").click()
+    page.get_by_role("button", name="この内容で申請する").click()
+    page.wait_for_url("**/groups/counter/apply/done/")
+    group = Group.objects.get()
+    expect(page.locator(".receipt-number")).to_have_text(group.receipt_number)
+    assert group.channel == "counter" and group.entered_by == counter_user
+    page.get_by_role("link", name="窓口へ戻る").click()
+    expect(page.get_by_text("審査待ちの申請（申請中）: 1件")).to_be_visible()

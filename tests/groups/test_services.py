@@ -267,3 +267,19 @@ def test_bulk_renewal_reports_each_group(ward_user):
     )
     assert [g.pk for g in renewed] == [ok.pk]
     assert len(errors) == 1 and lapsed.name in errors[0]
+
+
+def test_uploads_never_submitted_are_forgotten_after_a_day(django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    stale = upload(name="old.pdf")
+    PendingUpload.objects.filter(pk=stale.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=2)
+    )
+    path = stale.file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = upload(name="new.pdf")  # each new upload clears the stale ones
+    assert list(PendingUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
+    import os
+
+    assert not os.path.exists(path)
