@@ -86,7 +86,10 @@ class Event(models.Model):
     )
     capacity = models.PositiveSmallIntegerField(_("定員"))
     registration_opens_at = models.DateTimeField(
-        _("申込受付開始"), null=True, blank=True, help_text=_("空欄のときは公開後すぐ受け付けます。")
+        _("申込受付開始"),
+        null=True,
+        blank=True,
+        help_text=_("空欄のときは公開後すぐ受け付けます。"),
     )
     registration_closes_at = models.DateTimeField(
         _("申込締切"), null=True, blank=True, help_text=_("空欄のときは開始時刻まで受け付けます。")
@@ -210,7 +213,10 @@ class Registration(models.Model):
     """
 
     event = models.ForeignKey(
-        Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("講座・イベント")
+        Event,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("講座・イベント"),
     )
     number = models.PositiveIntegerField(_("受付番号（イベント内）"))
     name = models.CharField(_("氏名"), max_length=100)

@@ -445,7 +445,9 @@ def registration_create(
                     created_by=created_by if getattr(created_by, "pk", None) else None,
                 )
         except IntegrityError as error:  # pragma: no cover - the lock makes this unreachable
-            raise ProgramError("申込を受け付けられませんでした。もう一度お試しください。") from error
+            raise ProgramError(
+                "申込を受け付けられませんでした。もう一度お試しください。"
+            ) from error
     return registration
 
 

@@ -7,130 +7,363 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('facilities', '0002_booking'),
-        ('groups', '0002_application_review'),
+        ("facilities", "0002_booking"),
+        ("groups", "0002_application_review"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EventSeries',
+            name="EventSeries",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='シリーズ名')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="シリーズ名")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
             ],
             options={
-                'verbose_name': '連続講座',
-                'verbose_name_plural': '連続講座',
-                'ordering': ['-pk'],
+                "verbose_name": "連続講座",
+                "verbose_name_plural": "連続講座",
+                "ordering": ["-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('lecture', '講座・研修会'), ('exchange', '交流会'), ('exhibition', '展示'), ('internship', 'インターンシップ'), ('other', 'その他')], max_length=20, verbose_name='種類')),
-                ('title', models.CharField(max_length=200, verbose_name='名称')),
-                ('description', models.TextField(blank=True, verbose_name='内容')),
-                ('starts_at', models.DateTimeField(verbose_name='開始日時')),
-                ('ends_at', models.DateTimeField(verbose_name='終了日時')),
-                ('venue_text', models.CharField(blank=True, help_text='外部会場の名称と所在地', max_length=200, verbose_name='会場（センター外）')),
-                ('capacity', models.PositiveSmallIntegerField(verbose_name='定員')),
-                ('registration_opens_at', models.DateTimeField(blank=True, help_text='空欄のときは公開後すぐ受け付けます。', null=True, verbose_name='申込受付開始')),
-                ('registration_closes_at', models.DateTimeField(blank=True, help_text='空欄のときは開始時刻まで受け付けます。', null=True, verbose_name='申込締切')),
-                ('fee_note', models.CharField(blank=True, help_text='例: 無料', max_length=200, verbose_name='参加費')),
-                ('is_public', models.BooleanField(default=True, verbose_name='公開')),
-                ('session_number', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='第何回')),
-                ('status', models.CharField(choices=[('scheduled', '開催予定'), ('cancelled', '中止')], default='scheduled', max_length=20, verbose_name='状態')),
-                ('cancel_reason', models.CharField(blank=True, max_length=200, verbose_name='中止理由')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='中止日時')),
-                ('sequence', models.PositiveIntegerField(default=0, editable=False, verbose_name='改訂番号')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='作成日時')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新日時')),
-                ('booking', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='event', to='facilities.booking', verbose_name='部屋の予約')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='作成者')),
-                ('organiser_group', models.ForeignKey(blank=True, help_text='空欄のときはセンターの主催です。', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organised_programs', to='groups.group', verbose_name='主催団体（登録団体）')),
-                ('room', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='programs', to='facilities.room', verbose_name='会場（センターの部屋）')),
-                ('series', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='programs.eventseries', verbose_name='連続講座')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("lecture", "講座・研修会"),
+                            ("exchange", "交流会"),
+                            ("exhibition", "展示"),
+                            ("internship", "インターンシップ"),
+                            ("other", "その他"),
+                        ],
+                        max_length=20,
+                        verbose_name="種類",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="名称")),
+                ("description", models.TextField(blank=True, verbose_name="内容")),
+                ("starts_at", models.DateTimeField(verbose_name="開始日時")),
+                ("ends_at", models.DateTimeField(verbose_name="終了日時")),
+                (
+                    "venue_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="外部会場の名称と所在地",
+                        max_length=200,
+                        verbose_name="会場（センター外）",
+                    ),
+                ),
+                ("capacity", models.PositiveSmallIntegerField(verbose_name="定員")),
+                (
+                    "registration_opens_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="空欄のときは公開後すぐ受け付けます。",
+                        null=True,
+                        verbose_name="申込受付開始",
+                    ),
+                ),
+                (
+                    "registration_closes_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="空欄のときは開始時刻まで受け付けます。",
+                        null=True,
+                        verbose_name="申込締切",
+                    ),
+                ),
+                (
+                    "fee_note",
+                    models.CharField(
+                        blank=True, help_text="例: 無料", max_length=200, verbose_name="参加費"
+                    ),
+                ),
+                ("is_public", models.BooleanField(default=True, verbose_name="公開")),
+                (
+                    "session_number",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="第何回"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("scheduled", "開催予定"), ("cancelled", "中止")],
+                        default="scheduled",
+                        max_length=20,
+                        verbose_name="状態",
+                    ),
+                ),
+                (
+                    "cancel_reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="中止理由"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="中止日時"),
+                ),
+                (
+                    "sequence",
+                    models.PositiveIntegerField(default=0, editable=False, verbose_name="改訂番号"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="作成日時")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新日時")),
+                (
+                    "booking",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="event",
+                        to="facilities.booking",
+                        verbose_name="部屋の予約",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="作成者",
+                    ),
+                ),
+                (
+                    "organiser_group",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="空欄のときはセンターの主催です。",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organised_programs",
+                        to="groups.group",
+                        verbose_name="主催団体（登録団体）",
+                    ),
+                ),
+                (
+                    "room",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programs",
+                        to="facilities.room",
+                        verbose_name="会場（センターの部屋）",
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="programs.eventseries",
+                        verbose_name="連続講座",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '講座・イベント',
-                'verbose_name_plural': '講座・イベント',
-                'ordering': ['starts_at', 'pk'],
+                "verbose_name": "講座・イベント",
+                "verbose_name_plural": "講座・イベント",
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='受付番号（イベント内）')),
-                ('name', models.CharField(max_length=100, verbose_name='氏名')),
-                ('contact', models.CharField(max_length=200, verbose_name='連絡先（電話・メール）')),
-                ('party_size', models.PositiveSmallIntegerField(verbose_name='人数')),
-                ('status', models.CharField(choices=[('confirmed', '参加確定'), ('waitlisted', 'キャンセル待ち'), ('cancelled', '取消')], max_length=20, verbose_name='状態')),
-                ('channel', models.CharField(choices=[('online', 'ウェブ'), ('counter', '窓口・電話')], max_length=20, verbose_name='受付方法')),
-                ('token', models.CharField(editable=False, max_length=64, unique=True, verbose_name='取消用トークン')),
-                ('attended', models.BooleanField(default=False, verbose_name='出席')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='備考')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='申込日時')),
-                ('promoted_at', models.DateTimeField(blank=True, null=True, verbose_name='繰り上げ日時')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='取消日時')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='受付者')),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='programs.event', verbose_name='講座・イベント')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="受付番号（イベント内）")),
+                ("name", models.CharField(max_length=100, verbose_name="氏名")),
+                (
+                    "contact",
+                    models.CharField(max_length=200, verbose_name="連絡先（電話・メール）"),
+                ),
+                ("party_size", models.PositiveSmallIntegerField(verbose_name="人数")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "参加確定"),
+                            ("waitlisted", "キャンセル待ち"),
+                            ("cancelled", "取消"),
+                        ],
+                        max_length=20,
+                        verbose_name="状態",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("online", "ウェブ"), ("counter", "窓口・電話")],
+                        max_length=20,
+                        verbose_name="受付方法",
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="取消用トークン"
+                    ),
+                ),
+                ("attended", models.BooleanField(default=False, verbose_name="出席")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="備考")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="申込日時"
+                    ),
+                ),
+                (
+                    "promoted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="繰り上げ日時"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="取消日時"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="受付者",
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registrations",
+                        to="programs.event",
+                        verbose_name="講座・イベント",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '申込',
-                'verbose_name_plural': '申込',
-                'ordering': ['event_id', 'number'],
+                "verbose_name": "申込",
+                "verbose_name_plural": "申込",
+                "ordering": ["event_id", "number"],
             },
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['is_public', 'status', 'ends_at'], name='event_public_upcoming'),
+            model_name="event",
+            index=models.Index(
+                fields=["is_public", "status", "ends_at"], name="event_public_upcoming"
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['starts_at'], name='event_starts_at'),
+            model_name="event",
+            index=models.Index(fields=["starts_at"], name="event_starts_at"),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_at__gt', models.F('starts_at'))), name='event_ends_after_start', violation_error_message='終了日時は開始日時より後にしてください。'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ends_at__gt", models.F("starts_at"))),
+                name="event_ends_after_start",
+                violation_error_message="終了日時は開始日時より後にしてください。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='event_capacity_at_least_one', violation_error_message='定員は1人以上にしてください。'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("capacity__gte", 1)),
+                name="event_capacity_at_least_one",
+                violation_error_message="定員は1人以上にしてください。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('room__isnull', False), models.Q(('venue_text', ''), _negated=True), _connector='OR'), name='event_has_a_venue', violation_error_message='会場（部屋またはセンター外の会場）を指定してください。'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("room__isnull", False),
+                    models.Q(("venue_text", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="event_has_a_venue",
+                violation_error_message="会場（部屋またはセンター外の会場）を指定してください。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('booking__isnull', True), ('room__isnull', False), _connector='OR'), name='event_booking_needs_room'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("booking__isnull", True), ("room__isnull", False), _connector="OR"
+                ),
+                name="event_booking_needs_room",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('registration_opens_at__isnull', True), ('registration_closes_at__isnull', True), ('registration_closes_at__gt', models.F('registration_opens_at')), _connector='OR'), name='event_registration_window_ordered', violation_error_message='申込締切は受付開始より後にしてください。'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("registration_opens_at__isnull", True),
+                    ("registration_closes_at__isnull", True),
+                    ("registration_closes_at__gt", models.F("registration_opens_at")),
+                    _connector="OR",
+                ),
+                name="event_registration_window_ordered",
+                violation_error_message="申込締切は受付開始より後にしてください。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'scheduled'), models.Q(('cancel_reason', ''), _negated=True), _connector='OR'), name='event_cancellation_has_reason', violation_error_message='中止理由を入力してください。'),
+            model_name="event",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "scheduled"),
+                    models.Q(("cancel_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="event_cancellation_has_reason",
+                violation_error_message="中止理由を入力してください。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(fields=('event', 'number'), name='registration_number_unique'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                fields=("event", "number"), name="registration_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.CheckConstraint(condition=models.Q(('party_size__gte', 1), ('party_size__lte', 10)), name='registration_party_size_range', violation_error_message='人数は1人から10人までです。'),
+            model_name="registration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("party_size__gte", 1), ("party_size__lte", 10)),
+                name="registration_party_size_range",
+                violation_error_message="人数は1人から10人までです。",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('name', ''), _negated=True), models.Q(('contact', ''), _negated=True)), name='registration_has_name_and_contact'),
+            model_name="registration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("name", ""), _negated=True), models.Q(("contact", ""), _negated=True)
+                ),
+                name="registration_has_name_and_contact",
+            ),
         ),
     ]

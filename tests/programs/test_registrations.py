@@ -115,7 +115,7 @@ def test_registration_window(room1, event_day):
         ),
         now=NOW,
     )
-    with pytest.raises(ProgramError, match="申込受付は.*からです"):
+    with pytest.raises(ProgramError, match=r"申込受付は.*からです"):
         register(event, now=NOW)
     assert register(event, now=opens).status == RegistrationStatus.CONFIRMED
     with pytest.raises(ProgramError, match="締め切りました"):
