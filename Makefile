@@ -12,6 +12,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
+WRK := /usr/bin/wrk
+BENCH_ARGS ?=
+
 .PHONY: run test lint install assets chromium bench clean
 
 $(INSTALLED): pyproject.toml
@@ -25,6 +28,10 @@ $(ASSETS): package.json package-lock.json
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
+
+$(WRK):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null
 
 install: $(INSTALLED) $(ASSETS)
 assets: $(ASSETS)
@@ -43,6 +50,10 @@ lint: $(INSTALLED)
 test: install chromium lint
 	DJANGO_SETTINGS_MODULE=kyodo_center.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Measured speed on this machine (bench/run.py): `make bench BENCH_ARGS="--bookings 1000000"`.
+bench: install $(WRK)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

@@ -89,41 +89,61 @@ def availability_month(request: HttpRequest) -> HttpResponse:
         return bad_request(request, range_message(first_allowed, last_allowed), status=404)
     previous_month = add_months(first_day, -1)
     next_month = add_months(first_day, 1)
-    tables = cached_fragment(
-        f"availability-month:{first_day:%Y-%m}:{today.isoformat()}",
-        "facilities/_month_tables.html",
-        lambda: {
+    return availability_page(
+        request,
+        key=f"availability-month:{first_day:%Y-%m}:{today.isoformat()}",
+        template="facilities/availability_month.html",
+        tables_template="facilities/_month_tables.html",
+        build_tables=lambda: {
             "today": today,
             "month_start": first_day,
             "facilities": selectors.availability_for_month(year=year, month=month, today=today),
             "states": selectors.BLOCK_STATES,
         },
+        context={
+            "today": today,
+            "month_start": first_day,
+            "previous_month": previous_month if previous_month >= first_allowed else None,
+            "next_month": next_month if next_month <= last_allowed else None,
+        },
     )
-    context = {
-        "today": today,
-        "month_start": first_day,
-        "tables": tables,
-        "previous_month": previous_month if previous_month >= first_allowed else None,
-        "next_month": next_month if next_month <= last_allowed else None,
-    }
-    return render(request, "facilities/availability_month.html", context)
 
 
-def cached_fragment(key: str, template: str, build: Callable[[], dict[str, Any]]) -> str:
-    """The rendered availability tables, cached per process under the availability version.
+def availability_page(
+    request: HttpRequest,
+    *,
+    key: str,
+    template: str,
+    tables_template: str,
+    build_tables: Callable[[], dict[str, Any]],
+    context: dict[str, Any],
+) -> HttpResponse:
+    """An availability page, cached per process under the availability version.
 
     The version changes in the same transaction as any booking, closure or room change (a
     database trigger), so a reader never gets a page older than what it could see itself.
+    The tables are cached for everyone; the whole page only for visitors who send no cookie
+    (no session, no messages), for whom it cannot differ.
     """
     version = selectors.availability_version()
     if version is None:  # no version row (a wiped database): never cache
-        return mark_safe(render_to_string(template, build()))
-    versioned_key = f"{key}:v{version}"
-    html = cache.get(versioned_key)
-    if html is None:
-        html = render_to_string(template, build())
-        cache.set(versioned_key, html, timeout=AVAILABILITY_CACHE_SECONDS)
-    return mark_safe(html)  # our own template output, escaped when it was rendered
+        tables = render_to_string(tables_template, build_tables())
+        return render(request, template, {**context, "tables": mark_safe(tables)})
+    page_key = f"page:{key}:v{version}" if not request.COOKIES else None
+    if page_key is not None:
+        html = cache.get(page_key)
+        if html is not None:
+            return HttpResponse(html)
+    tables_key = f"tables:{key}:v{version}"
+    tables = cache.get(tables_key)
+    if tables is None:
+        tables = render_to_string(tables_template, build_tables())
+        cache.set(tables_key, tables, timeout=AVAILABILITY_CACHE_SECONDS)
+    # Our own template's output, escaped when it was rendered.
+    response = render(request, template, {**context, "tables": mark_safe(tables)})
+    if page_key is not None and not request.user.is_authenticated:
+        cache.set(page_key, response.content.decode(), timeout=AVAILABILITY_CACHE_SECONDS)
+    return response
 
 
 def availability_day(request: HttpRequest, day: str) -> HttpResponse:
@@ -134,27 +154,25 @@ def availability_day(request: HttpRequest, day: str) -> HttpResponse:
     first_allowed, last_allowed = public_range(today)
     if not first_allowed <= parsed <= last_allowed:
         return bad_request(request, range_message(first_allowed, last_allowed), status=404)
-    tables = cached_fragment(
-        f"availability-day:{parsed.isoformat()}:{today.isoformat()}",
-        "facilities/_day_tables.html",
-        lambda: {
+    previous_day = parsed - dt.timedelta(days=1)
+    next_day = parsed + dt.timedelta(days=1)
+    return availability_page(
+        request,
+        key=f"availability-day:{parsed.isoformat()}:{today.isoformat()}",
+        template="facilities/availability_day.html",
+        tables_template="facilities/_day_tables.html",
+        build_tables=lambda: {
             "facilities": selectors.availability_for_day(day=parsed, today=today),
             "states": selectors.BLOCK_STATES,
         },
+        context={
+            "today": today,
+            "day": parsed,
+            "previous_day": previous_day if previous_day >= first_allowed else None,
+            "next_day": next_day if next_day <= last_allowed else None,
+            "states": selectors.BLOCK_STATES,
+        },
     )
-    context = {
-        "today": today,
-        "day": parsed,
-        "tables": tables,
-        "previous_day": parsed - dt.timedelta(days=1)
-        if parsed - dt.timedelta(days=1) >= first_allowed
-        else None,
-        "next_day": parsed + dt.timedelta(days=1)
-        if parsed + dt.timedelta(days=1) <= last_allowed
-        else None,
-        "states": selectors.BLOCK_STATES,
-    }
-    return render(request, "facilities/availability_day.html", context)
 
 
 # --- Counter -----------------------------------------------------------------------------------

@@ -177,3 +177,14 @@ def test_room_changes_in_the_admin_reach_the_cached_calendar(client, facility, r
     body = client.get(url).content.decode()
     assert "多目的室A" in body
     assert "多目的室1" not in body
+
+
+def test_logged_in_staff_never_get_the_anonymous_page_from_cache(client, facility, counter_user):
+    closure_ensure_year_end(facility=facility, today=timezone.localdate())
+    url = "/facilities/availability/"
+    anonymous_body = client.get(url).content.decode()
+    assert "職員ログイン" in anonymous_body
+    client.force_login(counter_user)
+    staff_body = client.get(url).content.decode()
+    assert "ログアウト（madoguchi）" in staff_body
+    assert "職員ログイン" not in staff_body

@@ -1,0 +1,52 @@
+-- wrk script: each request books a different 30-minute slot (room, day, time), so every POST is
+-- a real booking through the counter form, not a conflict. Threads interleave their slots.
+-- Environment (set by bench/run.py): BENCH_COOKIE, BENCH_CSRF, BENCH_ROOMS, BENCH_GROUP,
+-- BENCH_DAY_OFFSETS (open days, counted from today), BENCH_TODAY (YYYY-MM-DD), BENCH_THREADS.
+
+local created = 0
+local counter = 0
+local thread_count = tonumber(os.getenv("BENCH_THREADS") or "1")
+
+-- setup() runs in the main Lua state; thread:set() gives each thread's own state its id.
+function setup(thread)
+  thread:set("thread_id", created)
+  created = created + 1
+end
+
+local rooms = {}
+for room in string.gmatch(os.getenv("BENCH_ROOMS") or "", "[^,]+") do table.insert(rooms, room) end
+local offsets = {}
+for offset in string.gmatch(os.getenv("BENCH_DAY_OFFSETS") or "1", "[^,]+") do
+  table.insert(offsets, tonumber(offset))
+end
+local y, m, d = string.match(os.getenv("BENCH_TODAY") or "2026-01-01", "(%d+)-(%d+)-(%d+)")
+local today = os.time({year = tonumber(y), month = tonumber(m), day = tonumber(d), hour = 12})
+
+local function slot(index)
+  local slots_per_day = 26 -- 9:00 .. 21:30
+  local per_day = slots_per_day * #rooms
+  local day_offset = offsets[(math.floor(index / per_day) % #offsets) + 1]
+  local within = index % per_day
+  local room = rooms[(within % #rooms) + 1]
+  local slot_no = math.floor(within / #rooms)
+  local minutes = 9 * 60 + slot_no * 30
+  local day = os.date("%Y-%m-%d", today + day_offset * 86400)
+  local start_time = string.format("%02d:%02d", math.floor(minutes / 60), minutes % 60)
+  local end_time = string.format("%02d:%02d", math.floor((minutes + 30) / 60), (minutes + 30) % 60)
+  return room, day, start_time, end_time
+end
+
+function request()
+  local index = counter * thread_count + (thread_id or 0)
+  counter = counter + 1
+  local room, day, start_time, end_time = slot(index)
+  local body = "csrfmiddlewaretoken=" .. os.getenv("BENCH_CSRF")
+    .. "&action=save&room=" .. room .. "&date=" .. day
+    .. "&start_time=" .. start_time .. "&end_time=" .. end_time
+    .. "&group=" .. os.getenv("BENCH_GROUP") .. "&booker_name=&booker_contact="
+    .. "&purpose=bench&attendees=5&notes=&group_query="
+  return wrk.format("POST", "/counter/bookings/new/", {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = os.getenv("BENCH_COOKIE"),
+  }, body)
+end

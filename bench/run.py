@@ -1,0 +1,570 @@
+"""`make bench`: measured speed of the main pages on this machine, in one run.
+
+1. Creates a separate database ``kyodo_bench`` on the configured PostgreSQL (the embedded one
+   when DATABASE_URL is unset), migrates it and loads the demo data.
+2. Generates a realistic data set in two steps — 10^3 bookings, then the full size (10^5 by
+   default, ``--bookings 1000000`` for 10^6) — plus 1,000 registered groups, 10^4
+   consultations and 500 events with registrations; after each step it counts each page's
+   queries and times the uncached month view in-process.
+3. Starts gunicorn with production settings on loopback (2 workers, as the Dockerfile does on
+   this 2-core machine) and drives every page with wrk (Debian package) for a bounded time,
+   16 connections, then prints requests/s, p50/p95 latency, errors and the ratio of each
+   page's throughput to /healthz measured in the same run, and each worker's peak memory.
+4. Writes the same as JSON under bench/results/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "kyodo_bench"
+SECRET = "bench-only-secret-key-" + "k3Jq9Vx2Lr7Tz5Wm8Np4Hs6Bd1Gf0Yc" * 2
+
+
+# --- Database -----------------------------------------------------------------------------------
+def bench_database_url() -> str:
+    """A fresh database next to the configured one; returns its URL."""
+    import psycopg
+    from psycopg import sql
+
+    from kyodo_center.database import database_settings
+
+    settings = database_settings(ROOT)
+    host = settings["HOST"] or settings.get("OPTIONS", {}).get("host", "")
+    conninfo = {
+        "host": host,
+        "port": settings["PORT"] or None,
+        "user": settings["USER"],
+        "password": settings["PASSWORD"] or None,
+        "dbname": settings["NAME"],
+    }
+    conninfo = {key: value for key, value in conninfo.items() if value}
+    with psycopg.connect(**conninfo, autocommit=True) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(BENCH_DB))
+        )
+        connection.execute(
+            sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(
+                sql.Identifier(BENCH_DB)
+            )
+        )
+    quoted_host = urllib.parse.quote(host, safe="") if host.startswith("/") else host
+    port = f":{settings['PORT']}" if settings["PORT"] else ""
+    user = urllib.parse.quote(settings["USER"] or "", safe="")
+    password = urllib.parse.quote(settings["PASSWORD"] or "", safe="")
+    credentials = f"{user}:{password}@" if password else f"{user}@"
+    return f"postgresql://{credentials}{quoted_host}{port}/{BENCH_DB}"
+
+
+def production_environment(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="kyodo_center.settings.base",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        # Loopback has no TLS proxy in front: no redirect, so wrk measures the pages themselves.
+        SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="WARNING",
+        STATIC_ROOT=str(ROOT / "bench" / "results" / "static"),
+    )
+    return env
+
+
+# --- Data ---------------------------------------------------------------------------------------
+BOOKING_SQL = """
+INSERT INTO facilities_booking (room_id, period, status, booker_name, booker_contact, purpose,
+    attendees, notes, registered_priority, created_at, updated_at, cancel_reason)
+SELECT room.id,
+       tstzrange(((day + make_interval(hours => hour))::timestamp AT TIME ZONE 'Asia/Tokyo'),
+                 ((day + make_interval(hours => hour + 1))::timestamp AT TIME ZONE 'Asia/Tokyo'),
+                 '[)'),
+       CASE WHEN cancelled THEN 'cancelled' ELSE 'active' END,
+       'ベンチ利用者' || room.id || '-' || hour, '03-0000-0000', '定例会（ベンチ）', 8, '', false,
+       now(), now(), CASE WHEN cancelled THEN '都合により取消' ELSE '' END
+FROM generate_series(%(last_day)s::date, %(first_day)s::date, interval '-1 day') AS day
+CROSS JOIN (SELECT id FROM facilities_room ORDER BY id LIMIT 2) AS room
+CROSS JOIN generate_series(9, 21) AS hour
+CROSS JOIN (VALUES (false), (true)) AS flags(cancelled)
+ORDER BY day DESC, room.id, hour, cancelled
+LIMIT %(count)s
+"""
+
+
+def add_bookings(count: int, last_day: dt.date) -> dt.date:
+    """Insert ``count`` bookings (an active and a cancelled one per hour slot) going back
+    from ``last_day``; return the day before the earliest one written."""
+    from django.db import connection
+
+    per_day = 2 * 13 * 2
+    days = -(-count // per_day)
+    first_day = last_day - dt.timedelta(days=days - 1)
+    with connection.cursor() as cursor:
+        cursor.execute(BOOKING_SQL, {"first_day": first_day, "last_day": last_day, "count": count})
+    return first_day - dt.timedelta(days=1)
+
+
+def add_groups(count: int, today: dt.date) -> None:
+    from django.utils import timezone
+
+    from groups import models as group_models
+
+    fiscal_year = today.year if today.month >= 4 else today.year - 1
+    fields: dict[str, Any] = {}
+    if hasattr(group_models, "ApplicationStatus"):
+        fields["status"] = group_models.ApplicationStatus.APPROVED
+        fields["decided_at"] = timezone.now()
+    for key in getattr(group_models, "CRITERION_KEYS", ()):
+        fields[f"check_{key}"] = True
+        fields[f"declares_{key}"] = True
+    areas = ["練馬", "石神井", "大泉", "光が丘", "関", "平和台", "桜台", "豊玉"]
+    activities = ["子育て支援", "高齢者の見守り", "環境美化", "国際交流", "防災", "文化・芸術"]
+    groups = []
+    for i in range(count):
+        extra = dict(fields)
+        for name, value in (
+            ("kind", "voluntary"),
+            ("activity", f"{activities[i % len(activities)]}の活動をしています。"),
+            ("activity_area", f"{areas[i % len(areas)]}地域"),
+            ("member_count", 5 + i % 40),
+            ("publish", True),
+            ("publish_activity", True),
+            ("publish_area", True),
+        ):
+            if hasattr(group_models.Group, name):
+                extra[name] = value
+        groups.append(
+            group_models.Group(
+                name=f"ベンチ団体{i:04d}",
+                name_kana=f"ベンチダンタイ{i:04d}",
+                registration_number=f"{fiscal_year}-B{i:04d}",
+                valid_from=dt.date(fiscal_year, 4, 1),
+                # Valid through next year too, so the POST bench never meets a lapse.
+                valid_until=dt.date(fiscal_year + 2, 3, 31),
+                **extra,
+            )
+        )
+    group_models.Group.objects.bulk_create(groups, batch_size=1000)
+
+
+def add_consultations(count: int, today: dt.date) -> None:
+    try:
+        from consultations import models as consultation_models
+    except ImportError:
+        return
+    if not hasattr(consultation_models, "Consultation"):
+        return
+    from django.utils import timezone
+
+    topics = list(consultation_models.Topic.objects.all())
+    if not topics:
+        return
+    from django.contrib.auth import get_user_model
+
+    clerk = get_user_model().objects.get(username="madoguchi")
+    channels = [choice for choice, _ in consultation_models.Channel.choices]
+    askers = [choice for choice, _ in consultation_models.AskerKind.choices]
+    start = timezone.now() - dt.timedelta(days=365)
+    consultations = [
+        consultation_models.Consultation(
+            received_at=start + dt.timedelta(minutes=53 * i),
+            channel=channels[i % len(channels)],
+            asker_kind=askers[i % len(askers)],
+            asker_name=f"相談者{i}",
+            contact="03-0000-0000",
+            topic=topics[i % len(topics)],
+            summary="団体の設立と運営について相談したい。",
+            handling="窓口で案内した。",
+            suggested_route="counter",
+            route="counter",
+            created_by=clerk,
+        )
+        for i in range(count)
+    ]
+    consultation_models.Consultation.objects.bulk_create(consultations, batch_size=2000)
+
+
+def add_events(count: int, today: dt.date) -> None:
+    """Events go through the programs services when that app provides them."""
+    try:
+        from bench import programs_data
+    except ImportError:
+        return
+    programs_data.add_events(count, today)
+
+
+# --- In-process measurements ---------------------------------------------------------------------
+def measure_in_process(pages: dict[str, str], clerk_pages: set[str]) -> dict[str, Any]:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    anonymous = Client()
+    clerk = Client()
+    clerk.login(username="madoguchi", password="demo-counter-2026")
+    result: dict[str, Any] = {"queries": {}}
+    for name, path in pages.items():
+        client = clerk if name in clerk_pages else anonymous
+        cache.clear()
+        client.get(path)  # first visit may write once (year-end closures)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"{path} answered {response.status_code}")
+        result["queries"][name] = len(queries)
+    timings = []
+    for _ in range(15):
+        cache.clear()
+        started = time.perf_counter()
+        anonymous.get(pages["month"])
+        timings.append(time.perf_counter() - started)
+    result["month_uncached_ms"] = round(statistics.median(timings) * 1000, 2)
+    return result
+
+
+# --- gunicorn + wrk ---------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def run_wrk(
+    url: str,
+    *,
+    duration: int,
+    connections: int,
+    threads: int,
+    script: Path,
+    headers: list[str],
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+    ]
+    for header in headers:
+        command += ["-H", header]
+    command.append(url)
+    output = subprocess.run(
+        command, capture_output=True, text=True, timeout=duration + 60, env=env, check=True
+    ).stdout
+    match = re.search(r"BENCH_JSON (\{.*\})", output)
+    if not match:
+        raise SystemExit(f"wrk printed no result:\n{output}")
+    data = json.loads(match.group(1))
+    data["rps"] = round(data["requests"] / (data["duration_us"] / 1e6), 1)
+    data["p50_ms"] = round(data["p50_us"] / 1000, 2)
+    data["p95_ms"] = round(data["p95_us"] / 1000, 2)
+    data["errors"] = data["non_2xx_3xx"] + data["socket_errors"]
+    return data
+
+
+def post_day_offsets(facility: Any) -> list[int]:
+    """Open days beyond the general window but inside the registered groups' one."""
+    from django.utils import timezone
+
+    from facilities.models import Closure
+    from facilities.services import booking_window
+
+    today = timezone.localdate()
+    window = booking_window(facility, today)
+    closed = set(
+        Closure.objects.filter(facility=facility, start_time__isnull=True).values_list(
+            "date", flat=True
+        )
+    )
+    offsets = []
+    day = window.general_until + dt.timedelta(days=1)
+    while day <= window.registered_until:
+        if day not in closed:
+            offsets.append((day - today).days)
+        day += dt.timedelta(days=1)
+    return offsets
+
+
+def worker_peak_memory_mb(master_pid: int) -> list[float]:
+    children = subprocess.run(
+        ["pgrep", "-P", str(master_pid)], capture_output=True, text=True
+    ).stdout.split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if match:
+            peaks.append(round(int(match.group(1)) / 1024, 1))
+    return peaks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bookings", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (Debian package wrk; `make bench` installs it)")
+    started = time.monotonic()
+
+    database_url = bench_database_url()
+    env = production_environment(database_url)
+    os.environ.clear()
+    os.environ.update(env)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from facilities.models import Booking, Facility, Room
+
+    print(f"bench database: {BENCH_DB}; migrating and loading demo data…", flush=True)
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    today = timezone.localdate()
+    facility = Facility.objects.get()
+    facility.registered_booking_months = 3
+    facility.save()
+    Booking.objects.all().delete()
+
+    data_started = time.monotonic()
+    add_groups(1000, today)
+    add_consultations(10_000, today)
+    add_events(500, today)
+    # Step 1: 10^3 bookings, the most recent ones (and two weeks ahead).
+    next_last_day = add_bookings(1000, today + dt.timedelta(days=14))
+    from groups.models import Group
+
+    group = Group.objects.filter(registration_number__startswith=f"{today.year}").first() or (
+        Group.objects.filter(registration_number__contains="-B").first()
+    )
+    rooms = list(Room.objects.filter(facility=facility).order_by("pk")[:2])
+    month = f"{today:%Y-%m}"
+    pages = {
+        "healthz": "/healthz",
+        "home": "/",
+        "month": f"/facilities/availability/?month={month}",
+        "day": f"/facilities/availability/{(today + dt.timedelta(days=7)).isoformat()}/",
+        "programs": "/programs/",
+        "groups": "/groups/",
+        "grid": f"/counter/bookings/grid/?date={today.isoformat()}",
+    }
+    clerk_pages = {"grid"}
+    small = measure_in_process(pages, clerk_pages)
+    small["bookings"] = Booking.objects.count()
+    print(f"  {small['bookings']:>7} bookings: queries {small['queries']}", flush=True)
+
+    # Step 2: the full size, going back in time.
+    remaining = args.bookings - Booking.objects.count()
+    if remaining > 0:
+        add_bookings(remaining, next_last_day)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    large = measure_in_process(pages, clerk_pages)
+    large["bookings"] = Booking.objects.count()
+    print(f"  {large['bookings']:>7} bookings: queries {large['queries']}", flush=True)
+    data_seconds = round(time.monotonic() - data_started, 1)
+
+    # A logged-in clerk for the grid and the booking POST.
+    from django.test import Client
+
+    clerk = Client()
+    clerk.login(username="madoguchi", password="demo-counter-2026")
+    form = clerk.get("/counter/bookings/new/")
+    csrf_cookie = form.cookies["csrftoken"].value
+    csrf_token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode()
+    ).group(1)
+    cookie = f"sessionid={clerk.cookies['sessionid'].value}; csrftoken={csrf_cookie}"
+
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kyodo_center.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    results: dict[str, Any] = {}
+    try:
+        wait_until_up(port)
+        base = f"http://127.0.0.1:{port}"
+        with tempfile.TemporaryDirectory() as scratch:
+            report = ROOT / "bench" / "report.lua"
+            post_script = Path(scratch) / "post.lua"
+            post_script.write_text(
+                (ROOT / "bench" / "booking_post.lua").read_text() + "\n" + report.read_text()
+            )
+            wrk_env = dict(os.environ)
+            wrk_env.update(
+                BENCH_COOKIE=cookie,
+                BENCH_CSRF=csrf_token,
+                BENCH_ROOMS=",".join(str(room.pk) for room in rooms),
+                BENCH_GROUP=str(group.pk),
+                BENCH_DAY_OFFSETS=",".join(str(offset) for offset in post_day_offsets(facility)),
+                BENCH_TODAY=today.isoformat(),
+                BENCH_THREADS=str(args.threads),
+            )
+            targets = [(name, path, name in clerk_pages) for name, path in pages.items()]
+            for name, path, logged_in in targets:
+                headers = [f"Cookie: {cookie}"] if logged_in else []
+                run_wrk(  # warm-up: fills the caches and the connection pools
+                    base + path,
+                    duration=2,
+                    connections=args.connections,
+                    threads=args.threads,
+                    script=report,
+                    headers=headers,
+                )
+                results[name] = run_wrk(
+                    base + path,
+                    duration=args.duration,
+                    connections=args.connections,
+                    threads=args.threads,
+                    script=report,
+                    headers=headers,
+                )
+                print(f"  {name:<9} {results[name]['rps']:>8} req/s", flush=True)
+            before = Booking.objects.count()
+            results["booking_post"] = run_wrk(
+                base + "/counter/bookings/new/",
+                duration=min(args.duration, 5),
+                connections=args.connections,
+                threads=args.threads,
+                script=post_script,
+                headers=[],
+                env=wrk_env,
+            )
+            results["booking_post"]["bookings_created"] = Booking.objects.count() - before
+            print(f"  booking POST {results['booking_post']['rps']:>8} req/s", flush=True)
+        peaks = worker_peak_memory_mb(server.pid)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    healthz_rps = results["healthz"]["rps"]
+    for data in results.values():
+        data["ratio_to_healthz"] = round(data["rps"] / healthz_rps, 2)
+    summary = {
+        "when": timezone.now().isoformat(),
+        "machine": machine_description(),
+        "settings": {
+            "workers": args.workers,
+            "connections": args.connections,
+            "threads": args.threads,
+            "duration_s": args.duration,
+        },
+        "data": {
+            "bookings": large["bookings"],
+            "generation_seconds": data_seconds,
+        },
+        "pages": results,
+        "queries": {"small": small, "large": large},
+        "worker_peak_memory_mb": peaks,
+        "total_seconds": round(time.monotonic() - started, 1),
+    }
+    print_table(summary)
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_file = out_dir / f"bench-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    out_file.write_text(json.dumps(summary, ensure_ascii=False, indent=2))
+    print(f"\nwritten to {out_file.relative_to(ROOT)}")
+
+
+def machine_description() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {memory_gib:.0f} GiB, Python {sys.version.split()[0]}"
+
+
+def print_table(summary: dict[str, Any]) -> None:
+    small, large = summary["queries"]["small"], summary["queries"]["large"]
+    print(f"\n{summary['machine']}")
+    print(
+        f"{summary['settings']['workers']} gunicorn workers, "
+        f"{summary['settings']['connections']} connections, "
+        f"{summary['settings']['duration_s']} s per page, "
+        f"{summary['data']['bookings']} bookings\n"
+    )
+    header = (
+        f"{'page':<13}{'req/s':>9}{'×healthz':>10}{'p50 ms':>9}{'p95 ms':>9}{'errors':>8}"
+        f"{'queries@1e3':>13}{'queries@full':>14}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, data in summary["pages"].items():
+        print(
+            f"{name:<13}{data['rps']:>9}{data['ratio_to_healthz']:>10}{data['p50_ms']:>9}"
+            f"{data['p95_ms']:>9}{data['errors']:>8}"
+            f"{small['queries'].get(name, '-')!s:>13}{large['queries'].get(name, '-')!s:>14}"
+        )
+    print(
+        f"\nmonth view uncached, in-process median: {small['month_uncached_ms']} ms at "
+        f"{small['bookings']} bookings, {large['month_uncached_ms']} ms at {large['bookings']} "
+        f"(×{large['month_uncached_ms'] / small['month_uncached_ms']:.2f})"
+    )
+    print(f"worker peak memory (VmHWM): {summary['worker_peak_memory_mb']} MB")
+    print(f"total time: {summary['total_seconds']} s")
+
+
+if __name__ == "__main__":
+    main()
