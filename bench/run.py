@@ -212,6 +212,7 @@ def add_events(count: int, today: dt.date) -> None:
 
 # --- In-process measurements ---------------------------------------------------------------------
 def measure_in_process(pages: dict[str, str], clerk_pages: set[str]) -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -219,7 +220,7 @@ def measure_in_process(pages: dict[str, str], clerk_pages: set[str]) -> dict[str
 
     anonymous = Client()
     clerk = Client()
-    clerk.login(username="madoguchi", password="demo-counter-2026")
+    clerk.force_login(get_user_model().objects.get(username="madoguchi"))
     result: dict[str, Any] = {"queries": {}}
     for name, path in pages.items():
         client = clerk if name in clerk_pages else anonymous
@@ -408,10 +409,11 @@ def main() -> None:
     data_seconds = round(time.monotonic() - data_started, 1)
 
     # A logged-in clerk for the grid and the booking POST.
+    from django.contrib.auth import get_user_model
     from django.test import Client
 
     clerk = Client()
-    clerk.login(username="madoguchi", password="demo-counter-2026")
+    clerk.force_login(get_user_model().objects.get(username="madoguchi"))
     form = clerk.get("/counter/bookings/new/")
     csrf_cookie = form.cookies["csrftoken"].value
     csrf_token = re.search(

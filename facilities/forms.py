@@ -7,10 +7,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 
 from facilities.models import Booking, Equipment, Facility, Room
 from facilities.services import SLOT_MINUTES, BookingRequest
 from groups.models import Group
+from groups.services import registered_on_q
 from kyodo_center.forms import JapaneseInputMixin
 
 GROUP_SEARCH_LIMIT = 30
@@ -73,8 +75,10 @@ class BookingForm(JapaneseInputMixin, forms.Form):
         *args: Any,
         facility: Facility,
         equipment_free: list[tuple[Equipment, int]],
+        current_group_id: int | None = None,
         **kwargs: Any,
     ) -> None:
+        self.current_group_id = current_group_id
         self.base_fields["booker_contact"].normalize_width = True
         super().__init__(*args, **kwargs)
         self.facility = facility
@@ -101,8 +105,9 @@ class BookingForm(JapaneseInputMixin, forms.Form):
         return str(getattr(value, "pk", value) or "")
 
     def _limit_group_choices(self) -> None:
-        """Offer the groups matching the search (and the one already chosen), not all of them."""
-        registered = Group.objects.filter(registration_number__isnull=False)
+        """Offer currently registered groups matching the search (and the one already chosen),
+        not all of them; a booking being changed keeps its group even if it has since lapsed."""
+        registered = Group.objects.filter(registered_on_q(timezone.localdate()))
         query = self._value("group_query").strip()
         selected = self._value("group")
         ids: list[Any] = []
@@ -114,7 +119,10 @@ class BookingForm(JapaneseInputMixin, forms.Form):
             )
         if selected.isdigit():
             ids.append(int(selected))
-        self.fields["group"].queryset = registered.filter(pk__in=ids).order_by("name_kana", "name")
+        allowed = registered.filter(pk__in=ids)
+        if self.current_group_id is not None:
+            allowed = allowed | Group.objects.filter(pk=self.current_group_id)
+        self.fields["group"].queryset = allowed.order_by("name_kana", "name")
         self.fields["group"].label_from_instance = lambda group: (
             f"{group.name}（{group.registration_number}）"
         )
@@ -138,8 +146,6 @@ class BookingForm(JapaneseInputMixin, forms.Form):
 
     @staticmethod
     def initial_for_booking(booking: Booking) -> dict[str, Any]:
-        from django.utils import timezone
-
         start = timezone.localtime(booking.start)
         end = timezone.localtime(booking.end)
         initial: dict[str, Any] = {

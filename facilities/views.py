@@ -254,7 +254,13 @@ class BookingFormMixin:
         free = services.equipment_free_counts(
             facility, period, exclude_booking_id=booking.pk if booking else None
         )
-        return BookingForm(data=data, initial=initial, facility=facility, equipment_free=free)
+        return BookingForm(
+            data=data,
+            initial=initial,
+            facility=facility,
+            equipment_free=free,
+            current_group_id=booking.group_id if booking else None,
+        )
 
 
 class BookingCreateView(BookingFormMixin, CounterView):

@@ -244,3 +244,17 @@ def test_dashboard_lists_todays_bookings(clerk, room1):
     body = clerk.get("/counter/").content.decode()
     assert "本日の予約（1件）" in body
     assert "本日の会" in body
+
+
+def test_lapsed_or_tampered_groups_cannot_be_picked(clerk, room1, upcoming_day, lapsed_group):
+    search = clerk.post(
+        "/counter/bookings/new/",
+        form_data(room1, upcoming_day, action="search", group_query="キュウトウロク"),
+    )
+    assert "旧登録の会" not in search.content.decode()
+    forced = clerk.post(
+        "/counter/bookings/new/", form_data(room1, upcoming_day, group=str(lapsed_group.pk))
+    )
+    assert forced.status_code == 400
+    assert "正しく選択してください" in forced.content.decode()
+    assert not Booking.objects.exists()
