@@ -134,3 +134,6 @@ class BookingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return False
+
+
+import facilities.resource_admin  # noqa: E402, F401

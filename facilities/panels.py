@@ -21,4 +21,12 @@ def counter_panel(request: HttpRequest, today: dt.date) -> dict[str, Any]:
         .select_related("room", "group")
         .order_by("period", "room__sort_order")
     )
-    return {"template": "facilities/counter_panel.html", "bookings_today": bookings}
+    return {
+        "template": "facilities/counter_panel.html",
+        "bookings_today": bookings,
+        "resources": resource_panels.counter_context(today),
+    }
+
+
+from facilities import resource_panels  # noqa: E402
+from facilities.resource_panels import home_panel  # noqa: E402, F401

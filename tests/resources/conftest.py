@@ -18,13 +18,19 @@ from tests.facilities.conftest import (  # noqa: F401
 )
 
 
-def make_group(name: str, number: str, *, valid_until: dt.date = dt.date(2027, 3, 31)) -> Group:
+def make_group(
+    name: str,
+    number: str,
+    *,
+    valid_from: dt.date = dt.date(2026, 4, 1),
+    valid_until: dt.date = dt.date(2027, 3, 31),
+) -> Group:
     return Group.objects.create(
         **approved(
             name=name,
             name_kana=name,
             registration_number=number,
-            valid_from=dt.date(2026, 4, 1),
+            valid_from=valid_from,
             valid_until=valid_until,
         )
     )

@@ -1,0 +1,467 @@
+"""Counter pages for office machines, mailbox-lockers and the poster board / pamphlet stand.
+
+Views parse input, call one service or selector, and render. A broken rule (FacilityError)
+re-renders the page with the Japanese message and a 4xx status; nothing already saved is lost.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from facilities import resource_selectors as selectors
+from facilities import resource_services as services
+from facilities.models import Facility
+from facilities.resource_forms import (
+    DisplayItemForm,
+    MachineFinishForm,
+    MachineQueueForm,
+    MachineUseForm,
+    MailboxApplyForm,
+    OutOfOrderForm,
+)
+from facilities.resource_models import (
+    DisplayItem,
+    MachineQueueEntry,
+    MachineUse,
+    MailboxAssignment,
+    MailboxWaitlistEntry,
+    OfficeMachine,
+)
+from facilities.services import FacilityError
+from kyodo_center.forms import half_width
+from kyodo_center.roles import STAFF_ROLES, WARD_STAFF, RoleRequiredMixin, user_has_role
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+class ResourceView(RoleRequiredMixin, View):
+    """A counter page of one section; ``page()`` renders it, with an error and bound forms."""
+
+    allowed_roles = STAFF_ROLES
+    template_name = ""
+
+    def facility(self) -> Facility:
+        raw = self.request.GET.get("facility") or self.request.POST.get("facility")
+        facilities = Facility.objects.all()
+        if raw and raw.isdigit():
+            return get_object_or_404(facilities, pk=int(raw))
+        facility = facilities.first()
+        if facility is None:
+            raise Http404("施設が登録されていません。")
+        return facility
+
+    def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
+        return {}
+
+    def page(self, *, status: int = 200, error: str = "", **forms: Any) -> HttpResponse:
+        facility = self.facility()
+        context = {
+            "facility": facility,
+            "today": timezone.localdate(),
+            "error": error,
+            "is_ward_staff": user_has_role(self.request.user, WARD_STAFF),
+            **self.context(facility, **forms),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.page()
+
+
+# The request was well formed, but the state of the centre does not allow it.
+REFUSED = 409
+
+
+# --- Office machines ---
+class MachineBoardView(ResourceView):
+    template_name = "facilities/resources/machines.html"
+
+    def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
+        now = timezone.localtime()
+        return {
+            "board": selectors.machine_board(facility),
+            "use_form": forms.get("use_form")
+            or MachineUseForm(facility=facility, initial={"started_time": now.strftime("%H:%M")}),
+            "queue_form": forms.get("queue_form") or MachineQueueForm(facility=facility),
+            "finish_form": MachineFinishForm(),
+            "out_of_order_form": OutOfOrderForm(),
+        }
+
+
+class MachineUseCreateView(MachineBoardView):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = MachineUseForm(request.POST, facility=self.facility())
+        if not form.is_valid():
+            return self.page(status=400, use_form=form)
+        data = form.cleaned_data
+        now = timezone.now()
+        try:
+            use = services.machine_use_log(
+                machine=data["machine"],
+                group=data.get("group"),
+                user_name=data.get("user_name", ""),
+                started_at=form.started_at(now),
+                sheets=data["sheets"],
+                paper_size=data.get("paper_size", ""),
+                notes=data.get("notes", ""),
+                in_progress=data.get("in_progress", False),
+                by=request.user,
+                now=now,
+            )
+        except FacilityError as error:
+            form.add_error(None, str(error))
+            return self.page(status=REFUSED, use_form=form)
+        state = "利用中" if use.in_progress else "記録済み"
+        messages.success(
+            request,
+            f"{use.machine.name}の利用を記録しました（{use.user_display}、"
+            f"{use.sheets}枚・部、{state}）。",
+        )
+        return redirect("resources:machines")
+
+
+class MachineUseFinishView(MachineBoardView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        use = get_object_or_404(MachineUse.objects.select_related("machine", "group"), pk=pk)
+        form = MachineFinishForm(request.POST)
+        if not form.is_valid():
+            return self.page(status=400, error=" ".join(form.errors.get("sheets", [])))
+        try:
+            services.machine_use_finish(use=use, sheets=form.cleaned_data.get("sheets"))
+        except FacilityError as error:
+            return self.page(status=REFUSED, error=str(error))
+        messages.success(request, f"{use.machine.name}の利用を終了しました（{use.user_display}）。")
+        return redirect("resources:machines")
+
+
+class MachineQueueJoinView(MachineBoardView):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = MachineQueueForm(request.POST, facility=self.facility())
+        if not form.is_valid():
+            return self.page(status=400, queue_form=form)
+        data = form.cleaned_data
+        try:
+            entry = services.machine_queue_join(
+                machine=data["machine"], group=data.get("group"), user_name=data.get("user_name")
+            )
+        except FacilityError as error:
+            form.add_error(None, str(error))
+            return self.page(status=REFUSED, queue_form=form)
+        messages.success(
+            request, f"{entry.machine.name}の順番待ちに{entry.user_display}さんを追加しました。"
+        )
+        return redirect("resources:machines")
+
+
+class MachineQueueStartView(MachineBoardView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        entry = get_object_or_404(MachineQueueEntry.objects.select_related("machine"), pk=pk)
+        try:
+            use = services.machine_queue_start(entry=entry, by=request.user)
+        except FacilityError as error:
+            return self.page(status=REFUSED, error=str(error))
+        messages.success(request, f"{use.machine.name}の利用を開始しました（{use.user_display}）。")
+        return redirect("resources:machines")
+
+
+class MachineQueueCancelView(MachineBoardView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        entry = get_object_or_404(MachineQueueEntry, pk=pk)
+        try:
+            services.machine_queue_cancel(entry=entry)
+        except FacilityError as error:
+            return self.page(status=REFUSED, error=str(error))
+        messages.success(request, f"順番待ちを取り消しました（{entry.user_display}）。")
+        return redirect("resources:machines")
+
+
+class MachineStatusView(MachineBoardView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        machine = get_object_or_404(OfficeMachine, pk=pk)
+        if request.POST.get("action") == "repaired":
+            services.machine_mark_repaired(machine=machine)
+            messages.success(request, f"{machine.name}を利用できる状態に戻しました。")
+        else:
+            form = OutOfOrderForm(request.POST)
+            note = form.cleaned_data.get("note", "") if form.is_valid() else ""
+            services.machine_mark_out_of_order(machine=machine, note=note)
+            messages.success(request, f"{machine.name}を故障中にしました。")
+        return redirect("resources:machines")
+
+
+class MachineUseListView(ResourceView):
+    template_name = "facilities/resources/machine_uses.html"
+    page_size = 50
+
+    def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
+        paginator = Paginator(selectors.machine_uses(facility), self.page_size)
+        return {"page": paginator.get_page(self.request.GET.get("page"))}
+
+
+def parse_month(raw: str | None, today: dt.date) -> dt.date | None:
+    if not raw:
+        return today.replace(day=1)
+    match = MONTH_PATTERN.match(half_width(raw))
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        return None
+    return dt.date(year, month, 1)
+
+
+def shift_month(month: dt.date, months: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+class MachineStatisticsView(ResourceView):
+    """区職員: monthly counts per machine and per group (and a CSV for Excel)."""
+
+    allowed_roles = (WARD_STAFF,)
+    template_name = "facilities/resources/machine_statistics.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        month = parse_month(request.GET.get("month"), timezone.localdate())
+        if month is None:
+            return self.bad_month()
+        self.month = month
+        return self.page()
+
+    def bad_month(self) -> HttpResponse:
+        return render(
+            self.request,
+            "facilities/resources/bad_input.html",
+            {
+                "message": "月の指定が正しくありません。2026-11 のように年と月を指定してください。",
+                "back_url": reverse("resources:machine_statistics"),
+            },
+            status=400,
+        )
+
+    def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
+        return {
+            "stats": selectors.machine_monthly_statistics(month=self.month, facility=facility),
+            "previous_month": shift_month(self.month, -1),
+            "next_month": shift_month(self.month, 1),
+        }
+
+
+class MachineStatisticsCsvView(MachineStatisticsView):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        month = parse_month(request.GET.get("month"), timezone.localdate())
+        if month is None:
+            return self.bad_month()
+        stats = selectors.machine_monthly_statistics(month=month, facility=self.facility())
+        # UTF-8 with a BOM: Japanese Excel reads a CSV as cp932 unless it starts with the BOM.
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="office-machines-{month:%Y-%m}.csv"'
+        )
+        response.write("\ufeff")
+        writer = csv.writer(response, lineterminator="\r\n")
+        writer.writerow(["対象月", f"{month.year}年{month.month}月"])
+        writer.writerow(["利用件数", stats.total_uses])
+        writer.writerow(["枚数・部数の合計", stats.total_sheets])
+        writer.writerow([])
+        writer.writerow(["区分", "名称", "登録番号", "利用件数", "枚数・部数"])
+        for row in stats.by_machine:
+            writer.writerow(["機器別", row.label, "", row.uses, row.sheets])
+        for row in stats.by_group:
+            writer.writerow(["団体別", row.label, row.code, row.uses, row.sheets])
+        return response
+
+
+# --- Mailbox-lockers ---
+class MailboxBoardView(ResourceView):
+    template_name = "facilities/resources/mailboxes.html"
+
+    def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
+        today = timezone.localdate()
+        rows = selectors.mailbox_rows(facility)
+        return {
+            "rows": rows,
+            "free_count": sum(1 for row in rows if row.state_label == "空き"),
+            "waitlist": selectors.mailbox_waitlist_rows(facility=facility, today=today),
+            "to_reclaim": selectors.mailboxes_to_reclaim(today=today, facility=facility),
+            "to_extend": selectors.mailboxes_to_extend(today=today, facility=facility),
+            "apply_form": forms.get("apply_form") or MailboxApplyForm(facility=facility),
+        }
+
+
+class MailboxApplyView(MailboxBoardView):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        facility = self.facility()
+        form = MailboxApplyForm(request.POST, facility=facility)
+        if not form.is_valid():
+            return self.page(status=400, apply_form=form)
+        try:
+            result = services.mailbox_apply(
+                facility=facility,
+                group=form.cleaned_data["group"],
+                mailbox=form.cleaned_data.get("mailbox"),
+                by=request.user,
+            )
+        except FacilityError as error:
+            form.add_error(None, str(error))
+            return self.page(status=REFUSED, apply_form=form)
+        if result.assignment is not None:
+            assignment = result.assignment
+            messages.success(
+                request,
+                f"メールボックス{assignment.mailbox}を{assignment.group.name}に割り当てました"
+                f"（{assignment.last_day.year}年{assignment.last_day.month}月"
+                f"{assignment.last_day.day}日まで）。",
+            )
+        else:
+            messages.warning(
+                request,
+                f"空いているメールボックスがないため、{result.waitlist_entry.group.name}を"
+                f"空き待ちに登録しました（{result.position}番目）。",
+            )
+        return redirect("resources:mailboxes")
+
+
+class MailboxReleaseView(MailboxBoardView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        assignment = get_object_or_404(
+            MailboxAssignment.objects.select_related("mailbox", "group"), pk=pk
+        )
+        try:
+            offer = services.mailbox_release(assignment=assignment, by=request.user)
+        except FacilityError as error:
+            return self.page(status=REFUSED, error=str(error))
+        message = (
+            f"メールボックス{assignment.mailbox}の返却・回収を記録しました"
+            f"（{assignment.group.name}）。"
+        )
+        if offer is not None:
+            message += f"空き待ち1番目の{offer.group.name}に案内してください。"
+        messages.success(request, message)
+        return redirect("resources:mailboxes")
+
+
+class MailboxExtendView(MailboxBoardView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        assignment = get_object_or_404(MailboxAssignment, pk=pk)
+        try:
+            extended = services.mailbox_assignment_extend(assignment=assignment)
+        except FacilityError as error:
+            return self.page(status=REFUSED, error=str(error))
+        messages.success(
+            request,
+            f"メールボックス{extended.mailbox}の利用期間を延長しました（{extended.group.name}）。",
+        )
+        return redirect("resources:mailboxes")
+
+
+class WaitlistActionView(MailboxBoardView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        entry = get_object_or_404(
+            MailboxWaitlistEntry.objects.select_related("group", "offered_mailbox"), pk=pk
+        )
+        try:
+            if action == "accept":
+                assignment = services.mailbox_offer_accept(entry=entry, by=request.user)
+                message = (
+                    f"メールボックス{assignment.mailbox}を{assignment.group.name}に割り当てました。"
+                )
+                offer = None
+            elif action == "decline":
+                offer = services.mailbox_offer_decline(entry=entry)
+                message = f"{entry.group.name}の辞退を記録しました。"
+            elif action == "withdraw":
+                offer = services.mailbox_waitlist_withdraw(entry=entry)
+                message = f"{entry.group.name}の空き待ちを取り消しました。"
+            else:
+                raise Http404("不明な操作です。")
+        except FacilityError as error:
+            return self.page(status=REFUSED, error=str(error))
+        if offer is not None:
+            message += (
+                f"メールボックス{offer.offered_mailbox}を次の{offer.group.name}に案内してください。"
+            )
+        messages.success(request, message)
+        return redirect("resources:mailboxes")
+
+
+# --- Poster board and pamphlet stand ---
+class DisplayBoardView(ResourceView):
+    template_name = "facilities/resources/displays.html"
+
+    def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
+        today = timezone.localdate()
+        return {
+            "places": selectors.display_places(facility=facility, today=today),
+            "shown": selectors.display_items_shown(facility=facility, today=today),
+            "to_take_down": selectors.display_items_to_take_down(today=today, facility=facility),
+            "display_form": forms.get("display_form")
+            or DisplayItemForm(
+                facility=facility,
+                initial={"start_date": today, "end_date": today + dt.timedelta(days=13)},
+            ),
+        }
+
+
+class DisplayCreateView(DisplayBoardView):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = DisplayItemForm(request.POST, facility=self.facility())
+        if not form.is_valid():
+            return self.page(status=400, display_form=form)
+        data = form.cleaned_data
+        try:
+            item = services.display_item_create(
+                place=data["place"],
+                title=data["title"],
+                requester_name=data["requester_name"],
+                requester_contact=data.get("requester_contact", ""),
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                notes=data.get("notes", ""),
+                by=request.user,
+            )
+        except FacilityError as error:
+            form.add_error(None, str(error))
+            return self.page(status=REFUSED, display_form=form)
+        messages.success(
+            request, f"「{item.title}」を{item.place.get_kind_display()}に受け付けました。"
+        )
+        return redirect("resources:displays")
+
+
+class DisplayTakeDownView(DisplayBoardView):
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        item = get_object_or_404(DisplayItem, pk=pk)
+        try:
+            services.display_item_take_down(item=item, by=request.user)
+        except FacilityError as error:
+            return self.page(status=REFUSED, error=str(error))
+        messages.success(request, f"「{item.title}」を撤去済みにしました。")
+        return redirect("resources:displays")
