@@ -41,7 +41,8 @@ def party_size_field(label: str = "人数") -> forms.IntegerField:
             "max_value": message,
             "required": "人数を入力してください。",
         },
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        # A text box (not type=number) so that full-width digits typed with an IME are accepted.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
 
