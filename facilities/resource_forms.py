@@ -49,7 +49,12 @@ class WhoFieldsMixin(forms.Form):
         return data
 
 
-SHEETS_ERRORS = {"min_value": "枚数・部数は0以上で入力してください。"}
+SHEETS_ERRORS = {
+    "min_value": "枚数・部数は0以上で入力してください。",
+    "invalid": "枚数・部数は数字で入力してください（全角数字も使えます）。",
+}
+# A text box, not type=number: browsers refuse full-width digits typed with a Japanese IME.
+COUNT_WIDGET = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
 
 
 class MachineUseForm(JapaneseInputMixin, WhoFieldsMixin):
@@ -63,7 +68,11 @@ class MachineUseForm(JapaneseInputMixin, WhoFieldsMixin):
         help_text="空欄のときは今の時刻です。",
     )
     sheets = forms.IntegerField(
-        label="枚数・部数", min_value=0, initial=0, error_messages=SHEETS_ERRORS
+        label="枚数・部数",
+        min_value=0,
+        initial=0,
+        error_messages=SHEETS_ERRORS,
+        widget=COUNT_WIDGET,
     )
     paper_size = forms.ChoiceField(
         label="用紙サイズ", choices=[("", "（なし）"), *PaperSize.choices], required=False
@@ -115,6 +124,7 @@ class MachineFinishForm(JapaneseInputMixin, forms.Form):
         min_value=0,
         required=False,
         error_messages=SHEETS_ERRORS,
+        widget=COUNT_WIDGET,
     )
 
 

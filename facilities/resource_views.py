@@ -93,7 +93,8 @@ class MachineBoardView(ResourceView):
             "board": selectors.machine_board(facility),
             "use_form": forms.get("use_form")
             or MachineUseForm(facility=facility, initial={"started_time": now.strftime("%H:%M")}),
-            "queue_form": forms.get("queue_form") or MachineQueueForm(facility=facility),
+            "queue_form": forms.get("queue_form")
+            or MachineQueueForm(facility=facility, prefix="queue"),
             "finish_form": MachineFinishForm(),
             "out_of_order_form": OutOfOrderForm(),
         }
@@ -149,7 +150,7 @@ class MachineUseFinishView(MachineBoardView):
 
 class MachineQueueJoinView(MachineBoardView):
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = MachineQueueForm(request.POST, facility=self.facility())
+        form = MachineQueueForm(request.POST, facility=self.facility(), prefix="queue")
         if not form.is_valid():
             return self.page(status=400, queue_form=form)
         data = form.cleaned_data

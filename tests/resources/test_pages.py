@@ -113,8 +113,13 @@ def test_a_busy_machine_shows_who_uses_it_and_the_queue_with_registered_groups_f
     )
     assert response.status_code == 409
     assert "使用中の山田さんが使用中です" in response.content.decode()
-    clerk.post(f"{BASE}/machines/queue/new/", {"machine": copier.pk, "user_name": "鈴木"})
-    clerk.post(f"{BASE}/machines/queue/new/", {"machine": copier.pk, "group": registered_group.pk})
+    clerk.post(
+        f"{BASE}/machines/queue/new/", {"queue-machine": copier.pk, "queue-user_name": "鈴木"}
+    )
+    clerk.post(
+        f"{BASE}/machines/queue/new/",
+        {"queue-machine": copier.pk, "queue-group": registered_group.pk},
+    )
     page = clerk.get(f"{BASE}/machines/").content.decode()
     queue = page[page.index("<ol") :]
     assert queue.index("ねりま子育てネットワーク（登録団体 ◎） <span") < queue.index("鈴木 <span")
