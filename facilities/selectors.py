@@ -427,7 +427,22 @@ def booking_grid(*, facility: Facility, days: list[dt.date], now: dt.datetime) -
 
 
 def availability_version() -> int | None:
-    """The current AvailabilityVersion (one query); None when the row is missing."""
+    """The current AvailabilityVersion (one query).
+
+    If the row is gone (a database emptied by TRUNCATE), it is put back from the sequence, so
+    caching resumes with a value never used before.
+    """
+    from django.db import connection
+
     from facilities.models import AvailabilityVersion
 
-    return AvailabilityVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    version = AvailabilityVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    if version is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO facilities_availabilityversion (id, version) "
+                "VALUES (1, nextval('facilities_availability_version_seq')) "
+                "ON CONFLICT (id) DO NOTHING"
+            )
+        version = AvailabilityVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    return version

@@ -30,6 +30,12 @@ CHROMIUM_ARGS = [
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def private_media_root(settings: Any, tmp_path: Any) -> None:
+    """Uploaded files (group bylaws) go to a fresh folder per test, never into the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 # --- People ------------------------------------------------------------------------------------
 def make_user(username: str, role: str | None = None, **extra: Any) -> Any:
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
