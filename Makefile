@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WRK := /usr/bin/wrk
 BENCH_ARGS ?=
 
-.PHONY: run test lint install assets chromium bench clean
+.PHONY: run test lint install assets chromium bench backup restore clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,17 @@ test: install chromium lint
 # Measured speed on this machine (bench/run.py): `make bench BENCH_ARGS="--bookings 1000000"`.
 bench: install $(WRK)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Backups of the configured database (DATABASE_URL, or the embedded one in .pgdata/).
+# Outside a configured server environment these run with local development settings.
+LOCAL_ENV := $(if $(SECRET_KEY),,DJANGO_DEBUG=1)
+
+backup: install
+	$(LOCAL_ENV) $(PY) manage.py backup_database $(FILE)
+
+restore: install
+	@test -n "$(FILE)" || (echo "make restore FILE=backups/….dump" && exit 2)
+	$(LOCAL_ENV) $(PY) manage.py restore_database $(FILE) --yes
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
