@@ -10,12 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from facilities import resource_selectors as selectors
-from facilities.models import Facility
-from facilities.resource_models import DisplayPlace, OfficeMachine
 
 # Seed 000, 利用区分: (resource, registered groups, others, what it is).
 USAGE_TABLE: tuple[tuple[str, str, str, str], ...] = (
@@ -61,18 +58,8 @@ def counter_panel(request: HttpRequest, today: dt.date) -> dict[str, Any]:
     }
 
 
-def home_panel(request: HttpRequest, today: dt.date) -> dict[str, Any] | None:
-    facility = Facility.objects.annotate(
-        mailbox_count=Count("mailboxes", filter=Q(mailboxes__is_active=True))
-    ).first()
-    if facility is None:
-        return None
-    machines = list(
-        OfficeMachine.objects.filter(facility=facility, is_active=True).values_list(
-            "name", flat=True
-        )
-    )
-    places = list(DisplayPlace.objects.filter(facility=facility))
+def home_panel(request: HttpRequest, today: dt.date) -> dict[str, Any]:
+    """The 利用区分 table; static, so the public home page pays no query for it."""
     rows = [
         {
             "name": name,
@@ -84,10 +71,4 @@ def home_panel(request: HttpRequest, today: dt.date) -> dict[str, Any] | None:
         }
         for name, registered, others, description in USAGE_TABLE
     ]
-    return {
-        "template": "facilities/resources/home_section.html",
-        "usage_rows": rows,
-        "machines": machines,
-        "mailbox_count": facility.mailbox_count,
-        "places": places,
-    }
+    return {"template": "facilities/resources/home_section.html", "usage_rows": rows}

@@ -296,7 +296,7 @@ def test_the_home_page_shows_the_usage_table(client, copier, boxes):
     page = client.get("/").content.decode()
     assert '<th scope="row">メールボックス</th>' in page
     assert "◎ 優先利用可" in page and "× 利用不可" in page
-    assert "コピー機" in page
+    assert "コピー機・印刷機・拡大機・紙折り機・作業台" in page
 
 
 # --- Query counts with many rows ---
