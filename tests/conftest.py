@@ -11,10 +11,15 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as Role
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
 
 from facilities.models import Facility, Room
 from kyodo_center.roles import COUNTER_STAFF, OPERATOR, WARD_STAFF, sync_role_permissions
+
+# The live test server accepts 50 simultaneous connections (the concurrency tests open that
+# many at once); socketserver's default listen backlog of 5 would reset most of them.
+ThreadedWSGIServer.request_queue_size = 128
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
