@@ -1,0 +1,207 @@
+"""Every URL of the project × every kind of user → the status they get.
+
+The URL list is walked from the resolver, so a new page fails this test until its row is
+written here: access is decided on purpose, never by accident. GET requests; ids point at real
+records where a page shows one (a booking, an event, a consultation referred to operator A),
+else at a missing one (999999), which staff see as 404 only after the role check.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from facilities.services import booking_create
+from tests.consultations import factories as consultation_factories
+from tests.facilities.conftest import ask, open_day
+from tests.programs.conftest import event_data
+
+pytestmark = pytest.mark.django_db
+
+ANON, COUNTER, WARD, OP_A, OP_B = "anonymous", "窓口職員", "区職員", "運営団体A", "運営団体B"
+USERS = (ANON, COUNTER, WARD, OP_A, OP_B)
+
+PUBLIC = (200, 200, 200, 200, 200)
+STAFF = (302, 200, 200, 403, 403)  # login redirect, staff see it, operators are refused
+STAFF_POST_ONLY = (302, 405, 405, 403, 403)
+STAFF_MISSING = (302, 404, 404, 403, 403)  # a record that does not exist
+WARD_ONLY = (302, 403, 200, 403, 403)
+
+# url name: statuses for (anonymous, 窓口職員, 区職員, 運営団体A, 運営団体B)
+MATRIX: dict[str, tuple[int, int, int, int, int]] = {
+    "home": PUBLIC,
+    "login": (200, 302, 302, 302, 302),  # a logged-in user is sent to their start page
+    "logout": (405, 405, 405, 405, 405),  # POST only
+    "counter:dashboard": STAFF,
+    # facilities: public calendar
+    "facilities:availability_month": PUBLIC,
+    "facilities:availability_day": PUBLIC,
+    # facilities: counter bookings
+    "bookings:list": STAFF,
+    "bookings:grid": STAFF,
+    "bookings:create": STAFF,
+    "bookings:detail": STAFF,
+    "bookings:edit": STAFF,
+    "bookings:cancel": STAFF_POST_ONLY,
+    "bookings:print": STAFF,
+    # facilities: centre resources at the counter
+    "resources:index": (302, 302, 302, 302, 302),  # a plain redirect to the machines page
+    "resources:machines": STAFF,
+    "resources:machine_uses": STAFF,
+    "resources:machine_use_create": STAFF,
+    "resources:machine_use_finish": STAFF_POST_ONLY,
+    "resources:machine_queue_join": STAFF,
+    "resources:machine_queue_start": STAFF_POST_ONLY,
+    "resources:machine_queue_cancel": STAFF_POST_ONLY,
+    "resources:machine_status": STAFF_POST_ONLY,
+    "resources:machine_statistics": WARD_ONLY,
+    "resources:machine_statistics_csv": WARD_ONLY,
+    "resources:mailboxes": STAFF,
+    "resources:mailbox_apply": STAFF,
+    "resources:mailbox_release": STAFF_POST_ONLY,
+    "resources:mailbox_extend": STAFF_POST_ONLY,
+    "resources:waitlist_action": STAFF_POST_ONLY,
+    "resources:displays": STAFF,
+    "resources:display_create": STAFF,
+    "resources:display_take_down": STAFF_POST_ONLY,
+    # groups
+    "groups:directory": PUBLIC,
+    "groups:apply": PUBLIC,
+    "groups:apply_done": (302, 302, 302, 302, 302),  # nothing applied in this session: back
+    "groups:counter_apply": STAFF,
+    "groups:counter_apply_done": (302, 302, 302, 403, 403),
+    "groups:bylaws": STAFF_MISSING,
+    # programs
+    "programs:event_list": PUBLIC,
+    "programs:event_detail": PUBLIC,
+    "programs:events_ics": PUBLIC,
+    "programs:registration": (404, 404, 404, 404, 404),  # a forged cancellation link
+    "programs:staff_events": STAFF,
+    "programs:event_create": STAFF,
+    "programs:series_create": STAFF,
+    "programs:staff_event": STAFF,
+    "programs:event_edit": STAFF,
+    "programs:event_cancel": STAFF,  # the confirmation page; cancelling is a POST
+    "programs:counter_register": STAFF,
+    "programs:roster": STAFF,
+    "programs:roster_csv": STAFF,
+    "programs:staff_registration_cancel": (405, 405, 405, 405, 405),  # POST only, checked below
+    # consultations: personal data
+    "consultations:list": STAFF,
+    "consultations:create": STAFF,
+    # Operator A is sent to its own referral of the record; operator B cannot see it exists.
+    "consultations:detail": (302, 200, 200, 302, 404),
+    "consultations:referral_list": (302, 403, 403, 200, 200),
+    "consultations:referral_detail": (302, 403, 403, 200, 404),
+    "consultations:statistics": WARD_ONLY,
+    "consultations:statistics_csv": WARD_ONLY,
+}
+
+
+def walk(patterns, prefix="", namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the admin has its own login and permission checks (tested apart)
+            child = namespace
+            if pattern.namespace:
+                child = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), child)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, prefix + str(pattern.pattern)
+
+
+@pytest.fixture
+def world(facility, room1, counter_user, ward_user, operator_user):
+    from kyodo_center.roles import OPERATOR
+    from programs.services import event_create
+    from tests.conftest import make_user
+
+    consultation_factories.defaults()
+    op_a = consultation_factories.link_operator(operator_user, consultation_factories.SHAKYO)
+    op_b = consultation_factories.link_operator(
+        make_user("ibr", OPERATOR), consultation_factories.IBR
+    )
+    day = open_day(timezone.localdate() + dt.timedelta(days=4))
+    booking = booking_create(request=ask(room1, day, "10:00", "12:00"))
+    event = event_create(data=event_data(day=day, room=room1, start="14:00", end="16:00"))
+    consultation = consultation_factories.consultation(
+        user=counter_user,
+        route="operator",
+        topic_name="運営・会計",
+        operator_name=consultation_factories.SHAKYO,
+    )
+    ids = {
+        "bookings:": booking.pk,
+        "programs:": event.pk,
+        "consultations:detail": consultation.pk,
+        "consultations:referral_detail": consultation.referral.pk,
+    }
+    users = {ANON: None, COUNTER: counter_user, WARD: ward_user, OP_A: op_a, OP_B: op_b}
+    return {"ids": ids, "users": users, "day": day}
+
+
+def concrete_path(name: str, route: str, world) -> str:
+    def record_id() -> str:
+        for prefix, pk in world["ids"].items():
+            if name.startswith(prefix) or name == prefix:
+                return str(pk)
+        return "999999"
+
+    path = route.replace("^", "").replace("$", "")
+    path = re.sub(r"\(\?P<day>[^)]*\)", world["day"].isoformat(), path)
+    path = re.sub(r"<int:pk>", record_id(), path)
+    path = re.sub(r"<str:token>", "forged-token", path)
+    path = re.sub(r"<str:action>", "accept", path)
+    path = re.sub(r"<(?:int:|str:)?\w+>", "999999", path)
+    return "/" + path
+
+
+def test_every_url_has_a_row(world):
+    names = {name for name, _ in walk(get_resolver().url_patterns)}
+    assert names - set(MATRIX) == set(), "add these pages to the permission matrix"
+    assert set(MATRIX) - names == set(), "these rows name pages that no longer exist"
+
+
+def test_permission_matrix(client, world):
+    failures = []
+    for name, route in walk(get_resolver().url_patterns):
+        if name not in MATRIX:
+            continue
+        path = concrete_path(name, route, world)
+        for user_label, expected in zip(USERS, MATRIX[name], strict=True):
+            client.logout()
+            user = world["users"][user_label]
+            if user is not None:
+                client.force_login(user)
+            status = client.get(path).status_code
+            if status != expected:
+                failures.append(f"{name:40} {path:55} {user_label:8} got {status}, want {expected}")
+    assert failures == [], "\n" + "\n".join(failures)
+
+
+def test_post_only_pages_refuse_anonymous_users_and_operators(client, world):
+    """Writing is no easier than reading: POSTs without a staff role change nothing."""
+    from facilities.models import Booking
+
+    before = Booking.objects.filter(status="active").count()
+    post_only = [
+        name
+        for name, statuses in MATRIX.items()
+        if statuses in (STAFF_POST_ONLY, (405, 405, 405, 405, 405)) and name != "logout"
+    ]
+    routes = dict(walk(get_resolver().url_patterns))
+    for name in post_only:
+        path = concrete_path(name, routes[name], world)
+        for user_label, expected in ((ANON, 302), (OP_A, 403), (OP_B, 403)):
+            client.logout()
+            if world["users"][user_label] is not None:
+                client.force_login(world["users"][user_label])
+            status = client.post(path, {"reason": "x"}).status_code
+            assert status == expected, f"{name} {user_label} got {status}"
+    assert Booking.objects.filter(status="active").count() == before
