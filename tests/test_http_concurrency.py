@@ -93,3 +93,56 @@ def test_fifty_simultaneous_bookings_of_one_slot(live_server, client, counter_us
     refusals = [body for status, body in results if status == 409]
     assert all("14:00〜16:00に既に予約があります" in body for body in refusals)
     assert Booking.objects.filter(room=room1).count() == 1
+
+
+def csrf_for(client, path: str) -> tuple[str, str]:
+    page = client.get(path)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())[1]
+    cookies = "; ".join(f"{key}={morsel.value}" for key, morsel in client.cookies.items())
+    return cookies, token
+
+
+def test_fifty_residents_for_the_last_place_of_an_event(live_server, client, room1):
+    from programs.models import Registration, RegistrationStatus
+    from programs.services import event_create
+    from tests.programs.conftest import event_data
+
+    day = open_day(timezone.localdate() + dt.timedelta(days=4))
+    event = event_create(data=event_data(day=day, room=room1, capacity=1))
+    cookie, token = csrf_for(client, f"/programs/{event.pk}/")
+    bodies = [
+        {
+            "csrfmiddlewaretoken": token,
+            "name": f"区民{i}",
+            "contact": f"090-0000-{i:04d}",
+            "party_size": "1",
+        }
+        for i in range(REQUESTS)
+    ]
+    results = post_all_at_once(live_server, f"/programs/{event.pk}/", bodies, cookie)
+    statuses = sorted(status for status, _ in results)
+    assert statuses.count(302) == 1, statuses
+    assert statuses.count(409) == REQUESTS - 1, statuses
+    confirmed = Registration.objects.filter(event=event, status=RegistrationStatus.CONFIRMED)
+    assert confirmed.count() == 1
+
+
+def test_fifty_groups_for_the_last_mailbox(live_server, client, counter_user, facility):
+    from facilities.resource_models import MailboxAssignment
+    from facilities.resource_services import mailbox_create_range
+    from tests.groups.factories import RegisteredGroupFactory
+
+    mailbox_create_range(facility=facility, first=1, last=1)
+    groups = RegisteredGroupFactory.create_batch(REQUESTS)
+    client.force_login(counter_user)
+    cookie, token = csrf_for(client, "/counter/resources/mailboxes/")
+    box = facility.mailboxes.get()
+    bodies = [
+        {"csrfmiddlewaretoken": token, "group": group.pk, "mailbox": box.pk} for group in groups
+    ]
+    results = post_all_at_once(live_server, "/counter/resources/mailboxes/apply/", bodies, cookie)
+    statuses = sorted(status for status, _ in results)
+    assert all(status < 500 for status in statuses), statuses
+    assert statuses.count(302) == 1, statuses
+    assert statuses.count(409) == REQUESTS - 1, statuses
+    assert MailboxAssignment.objects.filter(mailbox=box).count() == 1

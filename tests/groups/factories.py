@@ -55,13 +55,20 @@ class CheckedGroupFactory(GroupFactory):
     check_f = True
 
 
+def _fiscal_year_start(day: dt.date) -> dt.date:
+    return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
 class RegisteredGroupFactory(CheckedGroupFactory):
     """An approved group, valid for the fiscal year of ``valid_from`` (default: today's)."""
 
     status = ApplicationStatus.APPROVED
     registration_number = factory.LazyFunction(lambda: f"2000-{next(_numbers):04d}")
-    valid_from = dt.date(2026, 4, 1)
-    valid_until = dt.date(2027, 3, 31)
-    decided_at = factory.LazyFunction(
-        lambda: dt.datetime(2026, 4, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    # The fiscal year of the real today, so the tests keep working after 3/31.
+    valid_from = factory.LazyFunction(lambda: _fiscal_year_start(dt.date.today()))
+    valid_until = factory.LazyAttribute(lambda group: dt.date(group.valid_from.year + 1, 3, 31))
+    decided_at = factory.LazyAttribute(
+        lambda group: dt.datetime.combine(
+            group.valid_from, dt.time(10), tzinfo=dt.timezone(dt.timedelta(hours=9))
+        )
     )
