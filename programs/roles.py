@@ -4,7 +4,7 @@ Events and registrations are written through programs.services (staff pages and 
 counter staff register callers and record attendance, ward staff manage the events.
 """
 
-from kyodo_center.roles import COUNTER_STAFF, EVERYTHING, VIEW, WARD_STAFF
+from kyodo_center.roles import COUNTER_STAFF, EVERYTHING, WARD_STAFF
 
 ROLE_PERMISSIONS = {
     COUNTER_STAFF: {
@@ -18,5 +18,3 @@ ROLE_PERMISSIONS = {
         "programs.registration": ("add", "change", "view"),
     },
 }
-
-__all__ = ["ROLE_PERMISSIONS", "VIEW"]
