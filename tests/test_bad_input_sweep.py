@@ -14,6 +14,7 @@ accepts any text, listed in FREE_TEXT_ACTIONS).
 from __future__ import annotations
 
 import hashlib
+import os
 from html.parser import HTMLParser
 
 import pytest
@@ -178,7 +179,7 @@ def test_malformed_input_never_breaks_a_page(client, world, name):  # noqa: F811
     before = snapshot()
 
     @settings(
-        max_examples=8,
+        max_examples=int(os.environ.get("SWEEP_EXAMPLES", "8")),
         deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

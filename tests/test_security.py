@@ -58,3 +58,14 @@ def test_no_template_contains_inline_script_or_style(client):
         if "<script>" in text or ("<script " in text and "src=" not in text) or 'style="' in text:
             offenders.append(template.name)
     assert offenders == []
+
+
+def test_nul_characters_in_input_get_a_japanese_400(client, counter_user, facility):
+    client.force_login(counter_user)
+    for response in (
+        client.get("/groups/", {"q": "a\x00b"}),
+        client.post("/counter/bookings/new/", {"group_query": "\x00", "action": "search"}),
+        client.get("/facilities/availability/", {"month": "2026\x0012"}),
+    ):
+        assert response.status_code == 400
+        assert "入力に使用できない文字が含まれています" in response.content.decode()
