@@ -243,6 +243,12 @@ def measure_in_process(pages: dict[str, str], clerk_pages: set[str]) -> dict[str
 
 
 # --- gunicorn + wrk ---------------------------------------------------------------------------
+def add_months_to(day: dt.date, months: int) -> dt.date:
+    from facilities.services import add_months
+
+    return add_months(day, months)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -366,14 +372,22 @@ def main() -> None:
     facility = Facility.objects.get()
     facility.registered_booking_months = 3
     facility.save()
+    # Start from generated data only (the demo's events hold room bookings).
+    from programs.models import Event
+
+    Event.objects.all().delete()
     Booking.objects.all().delete()
 
     data_started = time.monotonic()
     add_groups(1000, today)
     add_consultations(10_000, today)
     add_events(500, today)
-    # Step 1: 10^3 bookings, the most recent ones (and two weeks ahead).
-    next_last_day = add_bookings(1000, today + dt.timedelta(days=14))
+    # Step 1 (about 10^3): the current month, fully booked. Step 2 only adds older history,
+    # so the month shown is the same at both sizes and its timings compare like for like.
+    month_start = today.replace(day=1)
+    month_end = add_months_to(month_start, 1) - dt.timedelta(days=1)
+    add_bookings(((month_end - month_start).days + 1) * 52, month_end)
+    next_last_day = month_start - dt.timedelta(days=1)
     from groups.models import Group
 
     group = Group.objects.filter(registration_number__startswith=f"{today.year}").first() or (

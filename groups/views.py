@@ -16,12 +16,14 @@ from django.views import View
 from groups import selectors, services
 from groups.forms import ApplicationForm
 from groups.models import CRITERIA, Group, PublicBodyCategory, SubmissionChannel
+from kyodo_center.cache import public_page_cache
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin, user_has_role
 
 DIRECTORY_PAGE_SIZE = 20
 RECEIPT_SESSION_KEY = "groups_last_receipt"
 
 
+@public_page_cache("groups")
 def directory(request: HttpRequest) -> HttpResponse:
     """登録団体一覧: only what each registered group chose to publish."""
     query = selectors.normalise_query(request.GET.get("q", ""))

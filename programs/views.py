@@ -23,6 +23,7 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facilities.services import jdate
+from kyodo_center.cache import public_page_cache
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
 from programs import ical
 from programs.forms import (
@@ -74,6 +75,7 @@ def month_choices(today: dt.date, count: int = 12) -> list[tuple[str, str]]:
 
 # --- Public pages -------------------------------------------------------------------------------
 @require_GET
+@public_page_cache("programs", "groups", seconds_bucket=60)
 def event_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form = EventFilterForm(request.GET or None, months=month_choices(timezone.localdate()))

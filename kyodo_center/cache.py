@@ -1,0 +1,85 @@
+"""Whole-page caching of public pages for cookie-less visitors, keyed by content versions.
+
+A page is cached per process under the current versions of the content it shows
+(kyodo_center.models.ContentVersion, kept by PostgreSQL triggers), so any write to that
+content is visible at once on every worker and server. Only visitors who send no cookie get a
+cached page: they have no session, no messages and no CSRF token, so the page cannot differ.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+CACHE_SECONDS = 600
+
+
+def content_versions(*names: str) -> tuple[int, ...]:
+    """The versions of ``names`` in one query; a missing row is created from the sequence."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, version FROM kyodo_center_contentversion WHERE name = ANY(%s)",
+            [list(names)],
+        )
+        found = dict(cursor.fetchall())
+        missing = [name for name in names if name not in found]
+        for name in missing:
+            cursor.execute(
+                "INSERT INTO kyodo_center_contentversion (name, version) "
+                "VALUES (%s, nextval('kyodo_content_version_seq')) "
+                "ON CONFLICT (name) DO UPDATE SET version = kyodo_center_contentversion.version "
+                "RETURNING version",
+                [name],
+            )
+            found[name] = cursor.fetchone()[0]
+    return tuple(found[name] for name in names)
+
+
+def public_page_cache(
+    *versions: str, seconds_bucket: int | None = None
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Cache a public GET view's 200 responses for cookie-less visitors.
+
+    ``seconds_bucket`` adds the current time, in buckets of that many seconds, to the key for
+    pages whose text depends on the clock (an event that has started, a window that closed).
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method != "GET" or request.COOKIES:
+                return view(request, *args, **kwargs)
+            bucket = int(time.time() // seconds_bucket) if seconds_bucket else 0
+            key = ":".join(
+                [
+                    "public-page",
+                    request.get_full_path(),
+                    timezone.localdate().isoformat(),
+                    str(bucket),
+                    *map(str, content_versions(*versions)),
+                ]
+            )
+            cached = cache.get(key)
+            if cached is not None:
+                content, content_type = cached
+                return HttpResponse(content, content_type=content_type)
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not request.user.is_authenticated
+            ):
+                cache.set(key, (response.content, response["Content-Type"]), timeout=CACHE_SECONDS)
+            return response
+
+        return wrapper
+
+    return decorator
