@@ -341,26 +341,4 @@ class EquipmentLoan(models.Model):
         return f"{self.equipment} ×{self.quantity}"
 
 
-class AvailabilityVersion(models.Model):
-    """One row whose ``version`` changes whenever anything shown in availability changes.
-
-    A PostgreSQL trigger on bookings, closures, rooms, facilities and display blocks sets it
-    from a sequence in the same transaction as the change, so the public calendar can be cached
-    per process and still be correct across workers and servers: a cached page is keyed by
-    the version its reader saw, and a value drawn from a sequence is never reused, even after
-    a rollback.
-    """
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    version = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("空き状況の版")
-        verbose_name_plural = _("空き状況の版")
-        default_permissions = ()
-
-    def __str__(self) -> str:
-        return f"v{self.version}"
-
-
 from facilities.resource_models import *  # noqa: E402, F403

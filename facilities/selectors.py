@@ -426,23 +426,8 @@ def booking_grid(*, facility: Facility, days: list[dt.date], now: dt.datetime) -
     return BookingGrid(facility=facility, days=days, columns=columns, rows=rows)
 
 
-def availability_version() -> int | None:
-    """The current AvailabilityVersion (one query).
+def availability_version() -> int:
+    """The current version of everything the availability pages show (one query)."""
+    from kyodo_center.cache import content_versions
 
-    If the row is gone (a database emptied by TRUNCATE), it is put back from the sequence, so
-    caching resumes with a value never used before.
-    """
-    from django.db import connection
-
-    from facilities.models import AvailabilityVersion
-
-    version = AvailabilityVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    if version is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO facilities_availabilityversion (id, version) "
-                "VALUES (1, nextval('facilities_availability_version_seq')) "
-                "ON CONFLICT (id) DO NOTHING"
-            )
-        version = AvailabilityVersion.objects.filter(pk=1).values_list("version", flat=True).first()
-    return version
+    return content_versions("availability")[0]

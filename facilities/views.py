@@ -24,6 +24,7 @@ from facilities.filters import BookingFilter
 from facilities.forms import BookingCancelForm, BookingForm
 from facilities.models import Booking, Facility
 from facilities.services import BookingConflict, FacilityError, add_months, jdate
+from kyodo_center.cache import public_page_cache
 from kyodo_center.forms import half_width
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
 
@@ -71,6 +72,7 @@ def range_message(first: dt.date, last: dt.date) -> str:
 
 
 # --- Public ------------------------------------------------------------------------------------
+@public_page_cache("availability")
 def availability_month(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     raw = request.GET.get("month", "").strip()
@@ -118,34 +120,22 @@ def availability_page(
     build_tables: Callable[[], dict[str, Any]],
     context: dict[str, Any],
 ) -> HttpResponse:
-    """An availability page, cached per process under the availability version.
+    """An availability page whose tables are cached per process under the availability version.
 
     The version changes in the same transaction as any booking, closure or room change (a
-    database trigger), so a reader never gets a page older than what it could see itself.
-    The tables are cached for everyone; the whole page only for visitors who send no cookie
-    (no session, no messages), for whom it cannot differ.
+    database trigger), so a reader never gets tables older than what it could see itself.
+    Cookie-less visitors get the whole page from kyodo_center.cache.public_page_cache.
     """
-    version = selectors.availability_version()
-    if version is None:  # no version row (a wiped database): never cache
-        tables = render_to_string(tables_template, build_tables())
-        return render(request, template, {**context, "tables": mark_safe(tables)})
-    page_key = f"page:{key}:v{version}" if not request.COOKIES else None
-    if page_key is not None:
-        html = cache.get(page_key)
-        if html is not None:
-            return HttpResponse(html)
-    tables_key = f"tables:{key}:v{version}"
+    tables_key = f"tables:{key}:v{selectors.availability_version()}"
     tables = cache.get(tables_key)
     if tables is None:
         tables = render_to_string(tables_template, build_tables())
         cache.set(tables_key, tables, timeout=AVAILABILITY_CACHE_SECONDS)
     # Our own template's output, escaped when it was rendered.
-    response = render(request, template, {**context, "tables": mark_safe(tables)})
-    if page_key is not None and not request.user.is_authenticated:
-        cache.set(page_key, response.content.decode(), timeout=AVAILABILITY_CACHE_SECONDS)
-    return response
+    return render(request, template, {**context, "tables": mark_safe(tables)})
 
 
+@public_page_cache("availability")
 def availability_day(request: HttpRequest, day: str) -> HttpResponse:
     today = timezone.localdate()
     parsed = parse_date(day)

@@ -193,11 +193,11 @@ def test_logged_in_staff_never_get_the_anonymous_page_from_cache(client, facilit
 def test_the_calendar_recovers_when_the_version_row_was_wiped(
     client, facility, room1, upcoming_day
 ):
-    from facilities.models import AvailabilityVersion
+    from kyodo_center.models import ContentVersion
 
-    AvailabilityVersion.objects.all().delete()
+    ContentVersion.objects.all().delete()
     url = f"/facilities/availability/?month={month_param(upcoming_day)}"
     assert client.get(url).status_code == 200
-    assert AvailabilityVersion.objects.exists()
+    assert ContentVersion.objects.filter(name="availability").exists()
     booking_create(request=ask(room1, upcoming_day, "10:00", "11:00"))
     assert "多目的室1 午前 一部予約あり" in client.get(url).content.decode()
