@@ -23,8 +23,14 @@ from facilities import selectors, services
 from facilities.filters import BookingFilter
 from facilities.forms import BookingCancelForm, BookingForm
 from facilities.models import Booking, Facility
-from facilities.services import BookingConflict, FacilityError, add_months, jdate
-from kyodo_center.cache import public_page_cache
+from facilities.services import (
+    SLOT_MINUTES,
+    BookingConflict,
+    FacilityError,
+    add_months,
+    jdate,
+)
+from kyodo_center.cache import content_versions, public_page_cache
 from kyodo_center.forms import half_width
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
 
@@ -200,9 +206,23 @@ class BookingGridView(CounterView):
         else:
             days = [day]
             step = dt.timedelta(days=1)
-        grid = selectors.booking_grid(facility=facility, days=days, now=timezone.now())
+        now = timezone.now()
+        # The table is cached under the versions of what it shows (bookings, loans, closures,
+        # rooms, group names) and the current half hour (past slots stop being clickable).
+        half_hour = int(now.timestamp() // (SLOT_MINUTES * 60))
+        versions = content_versions("availability", "groups")
+        key = f"grid:{facility.pk}:{view}:{days[0]}:{half_hour}:" + "-".join(map(str, versions))
+        grid_table = cache.get(key)
+        if grid_table is None:
+            grid = selectors.booking_grid(facility=facility, days=days, now=now)
+            grid_table = render_to_string(
+                "facilities/counter/_grid_table.html",
+                {"grid": grid, "facility": facility, "view": view},
+            )
+            cache.set(key, grid_table, timeout=AVAILABILITY_CACHE_SECONDS)
         context = {
-            "grid": grid,
+            "grid_table": mark_safe(grid_table),  # our own template's escaped output
+            "days": days,
             "facility": facility,
             "day": day,
             "today": today,

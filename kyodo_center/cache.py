@@ -9,6 +9,7 @@ cached page: they have no session, no messages and no CSRF token, so the page ca
 from __future__ import annotations
 
 import functools
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -60,7 +61,8 @@ def public_page_cache(
             key = ":".join(
                 [
                     "public-page",
-                    request.get_full_path(),
+                    # Hashed: addresses may be long or hold characters no cache key allows.
+                    hashlib.sha256(request.get_full_path().encode()).hexdigest(),
                     timezone.localdate().isoformat(),
                     str(bucket),
                     *map(str, content_versions(*versions)),

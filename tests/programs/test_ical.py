@@ -129,6 +129,7 @@ def test_escaping_and_folding_rules():
 
 def test_feed_parses_with_the_icalendar_library(client, feed_events):
     import icalendar
+
     lecture, _ = feed_events
     calendar = icalendar.Calendar.from_ical(client.get("/programs/events.ics").content)
     events = list(calendar.walk("VEVENT"))
