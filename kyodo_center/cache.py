@@ -73,6 +73,8 @@ def public_page_cache(
                 content, content_type = cached
                 return HttpResponse(content, content_type=content_type)
             response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # class-based views answer with a lazy TemplateResponse
             if (
                 response.status_code == 200
                 and not response.streaming

@@ -7,13 +7,18 @@ from typing import Any
 from django.contrib.auth.views import LoginView
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from facilities.selectors import facility_summaries
+from kyodo_center.cache import public_page_cache
 from kyodo_center.panels import collect_panels
 from kyodo_center.roles import OPERATOR, STAFF_ROLES, RoleRequiredMixin, user_has_role
 
 
+# The first page every visitor opens: closures follow "availability", the next events
+# "programs"; the minute bucket drops an event from the list once it has started.
+@method_decorator(public_page_cache("availability", "programs", seconds_bucket=60), name="dispatch")
 class HomeView(TemplateView):
     template_name = "home.html"
 

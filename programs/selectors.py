@@ -121,10 +121,15 @@ def public_event(pk: int) -> Event:
 
 
 def next_public_events(*, now: dt.datetime, limit: int = 5) -> list[Event]:
+    # Pick the next few first, then count their places: aggregating every future event's
+    # registrations before the LIMIT cost the home page 15 ms with 500 events.
+    upcoming = Event.objects.filter(
+        is_public=True, status=EventStatus.SCHEDULED, starts_at__gt=now
+    ).order_by("starts_at", "pk")
     return list(
-        with_places(
-            Event.objects.filter(is_public=True, status=EventStatus.SCHEDULED, starts_at__gt=now)
-        ).order_by("starts_at", "pk")[:limit]
+        with_places(Event.objects.filter(pk__in=upcoming.values("pk")[:limit])).order_by(
+            "starts_at", "pk"
+        )
     )
 
 

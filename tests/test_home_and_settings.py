@@ -61,9 +61,35 @@ def test_home_page_query_count_does_not_grow_with_closures(
         Closure(facility=facility, date=start + dt.timedelta(days=i), kind=ClosureKind.OTHER)
         for i in range(1, 60)
     )
+    client.cookies["sessionid"] = "none"  # a visitor with a cookie gets a freshly built page
     with django_assert_max_num_queries(4):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_home_page_is_cached_for_visitors_without_cookies_and_shows_changes_at_once(
+    client, facility, room1, django_assert_num_queries
+):
+    from facilities.services import local_datetime
+    from programs.models import Event, EventKind
+
+    client.get("/")  # the first visit of the day may generate the year-end closures
+    first = client.get("/").content.decode()
+    assert not client.cookies
+    with django_assert_num_queries(1):  # only the content versions are read
+        assert client.get("/").content.decode() == first
+    maintenance_day = timezone.localdate() + dt.timedelta(days=5)
+    Closure.objects.create(facility=facility, date=maintenance_day, kind=ClosureKind.MAINTENANCE)
+    assert f"{japanese_date(maintenance_day)} 保守点検日" in client.get("/").content.decode()
+    Event.objects.create(
+        kind=EventKind.LECTURE,
+        title="はじめての団体会計講座",
+        starts_at=local_datetime(maintenance_day + dt.timedelta(days=1), dt.time(14)),
+        ends_at=local_datetime(maintenance_day + dt.timedelta(days=1), dt.time(16)),
+        room=room1,
+        capacity=20,
+    )
+    assert "はじめての団体会計講座" in client.get("/").content.decode()
 
 
 def test_language_and_time_zone_are_japanese():
