@@ -30,8 +30,10 @@ from facilities.services import (
     add_months,
     jdate,
 )
+from kyodo_center.audit import log_personal_data_access
 from kyodo_center.cache import content_versions, public_page_cache
 from kyodo_center.forms import half_width
+from kyodo_center.models import PersonalDataAction
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
@@ -376,6 +378,7 @@ def booking_for_display(pk: int) -> Booking:
 class BookingDetailView(CounterView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         booking = booking_for_display(pk)
+        log_personal_data_access(request, record=f"予約 #{booking.pk}")
         context = {"booking": booking, "cancel_form": BookingCancelForm()}
         return render(request, "facilities/counter/booking_detail.html", context)
 
@@ -405,6 +408,9 @@ class BookingPrintView(CounterView):
         booking = booking_for_display(pk)
         if not booking.is_active:
             return bad_request(request, "取り消された予約の利用承認書は発行できません。", 409)
+        log_personal_data_access(
+            request, record=f"予約 #{booking.pk}", action=PersonalDataAction.PRINT
+        )
         context = {"booking": booking, "issued_on": timezone.localdate()}
         return render(request, "facilities/counter/booking_print.html", context)
 

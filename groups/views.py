@@ -16,7 +16,9 @@ from django.views import View
 from groups import selectors, services
 from groups.forms import ApplicationForm
 from groups.models import CRITERIA, Group, PublicBodyCategory, SubmissionChannel
+from kyodo_center.audit import log_personal_data_access
 from kyodo_center.cache import public_page_cache
+from kyodo_center.models import PersonalDataAction
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin, user_has_role
 
 DIRECTORY_PAGE_SIZE = 20
@@ -146,6 +148,9 @@ def bylaws_file(request: HttpRequest, pk: int) -> HttpResponse:
         handle = group.bylaws.open("rb")
     except FileNotFoundError:
         raise Http404("規約・会則のファイルが見つかりません。") from None
+    log_personal_data_access(
+        request, record=f"団体の規約・会則 #{group.pk}", action=PersonalDataAction.DOWNLOAD
+    )
     head = handle.read(16)
     handle.seek(0)
     content_type = services.sniff_upload_type(head) or "application/octet-stream"

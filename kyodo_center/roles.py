@@ -22,7 +22,10 @@ EVERYTHING = ("add", "change", "delete", "view")
 
 # role -> {"app_label.model": actions}. Each app declares its own part in ``<app>/roles.py`` as
 # ROLE_PERMISSIONS; they are merged here. A model that does not exist (yet) is skipped.
-ROLE_APPS = ("facilities", "groups", "consultations", "programs")
+ROLE_APPS = ("kyodo_center", "facilities", "groups", "consultations", "programs")
+
+# The project's own part: ward staff read the personal-data access log in the admin.
+ROLE_PERMISSIONS = {WARD_STAFF: {"kyodo_center.personaldataaccess": VIEW}}
 
 
 def role_permissions() -> dict[str, dict[str, tuple[str, ...]]]:

@@ -23,7 +23,9 @@ from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facilities.services import jdate
+from kyodo_center.audit import log_personal_data_access
 from kyodo_center.cache import public_page_cache
+from kyodo_center.models import PersonalDataAction
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
 from programs import ical
 from programs.forms import (
@@ -304,6 +306,7 @@ class StaffEventDetailView(StaffView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = staff_event_or_404(pk)
+        log_personal_data_access(request, record=f"催しの申込者 #{event.pk} {event.title}")
         registrations = event_registrations(event)
         return render(
             request,
@@ -418,6 +421,9 @@ class RosterView(StaffView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = staff_event_or_404(pk)
+        log_personal_data_access(
+            request, record=f"出席簿 #{event.pk} {event.title}", action=PersonalDataAction.PRINT
+        )
         return self.render(event)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -453,6 +459,9 @@ class RosterCsvView(StaffView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = staff_event_or_404(pk)
+        log_personal_data_access(
+            request, record=f"出席簿 #{event.pk} {event.title}", action=PersonalDataAction.EXPORT
+        )
         day = timezone.localdate(event.starts_at)
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = (
