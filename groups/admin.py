@@ -153,19 +153,6 @@ class GroupAdmin(admin.ModelAdmin):
     ordering = ["-submitted_at", "-pk"]
     inlines = [GroupEventInline]
     actions = ["approve_selected", "renew_selected"]
-
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> Any:
-        # The application holds the representative's and contact person's personal data.
-        if request.method == "GET" and self.has_view_or_change_permission(request):
-            log_personal_data_access(request, record=f"団体の登録申請 #{object_id}")
-        return super().change_view(request, object_id, form_url, extra_context)
-
     readonly_fields = [
         "review_status",
         "receipt_number",
@@ -181,6 +168,18 @@ class GroupAdmin(admin.ModelAdmin):
         "decided_by",
         "rejection_reason",
     ]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        # The application holds the representative's and contact person's personal data.
+        if request.method == "GET" and self.has_view_or_change_permission(request):
+            log_personal_data_access(request, record=f"団体の登録申請 #{object_id}")
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         readonly = list(self.readonly_fields)
