@@ -200,6 +200,15 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("取消")
 
 
+class BookingOwner(models.TextChoices):
+    """Who may change or cancel a booking. Counter bookings belong to the counter; a booking
+    made by another subject (an event's venue) is changed only through that subject, so the
+    two never drift apart (an event stays 予定 while its room is given to someone else)."""
+
+    COUNTER = "counter", _("窓口")
+    EVENT = "event", _("講座・イベント")
+
+
 class Booking(models.Model):
     """A room booking over the half-open period [start, end).
 
@@ -252,6 +261,14 @@ class Booking(models.Model):
         verbose_name=_("取消受付者"),
     )
     cancel_reason = models.CharField(_("取消理由"), max_length=200, blank=True)
+    owner = models.CharField(
+        _("管理元"),
+        max_length=20,
+        choices=BookingOwner.choices,
+        default=BookingOwner.COUNTER,
+        editable=False,
+        help_text=_("窓口以外が管理する予約は、その画面（講座・イベントなど）からだけ変更・取消できます。"),
+    )
 
     class Meta:
         verbose_name = _("予約")

@@ -3,6 +3,17 @@
 Rooms are booked in half-open periods [start, end) (seed 000 §1(3)(4), DESIGN.md "facilities").
 Every rule is checked here first, for a clear Japanese message; PostgreSQL guarantees the ones
 it can (no overlapping active bookings of a room, ordered periods, attendees ≥ 1).
+
+Locking (one order for the whole system, pretix's rule: lock what becomes scarce, late, once):
+
+    programs Event → facilities Booking → facilities Room(s), in id order → Equipment, in id order
+
+A booking takes its room's row (FOR NO KEY UPDATE, so foreign-key checks of other writers are
+not blocked) before it reads closures and overlaps; a closure takes every room of its facility
+first. So a booking and a closure written at the same moment are ordered: the booking sees
+the closure and is refused, or the closure sees the booking and lists it. Equipment rows are
+locked last, before counting the units lent. Content versions (kyodo_center.cache) take no
+lock until COMMIT, so they never join this order.
 """
 
 from __future__ import annotations
@@ -13,12 +24,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
 from facilities.models import (
     Booking,
+    BookingOwner,
     BookingStatus,
     Closure,
     ClosureKind,
@@ -49,6 +62,38 @@ class FacilityError(Exception):
 
 class BookingConflict(FacilityError):
     """The room is already booked for part of the requested period (HTTP 409 in views)."""
+
+
+class BookingOwnedElsewhere(FacilityError):
+    """The booking belongs to another subject (an event) and is changed only through it."""
+
+
+OWNER_REFUSALS = {
+    BookingOwner.EVENT: (
+        "この予約は講座・イベントの会場予約です。変更・取消は講座・イベントの画面から行ってください"
+        "（催しを変更・中止すると会場の予約も変わります）。"
+    ),
+}
+
+
+def _check_owner(booking: Booking, acting_as: str) -> None:
+    if booking.owner != acting_as:
+        raise BookingOwnedElsewhere(
+            OWNER_REFUSALS.get(
+                booking.owner, "この予約は窓口の予約画面から変更・取消してください。"
+            )
+        )
+
+
+def _lock_rooms(room_ids: Iterable[int]) -> None:
+    """Lock rooms (in id order) before reading their closures and bookings; see the module
+    docstring for the system's lock order."""
+    list(
+        Room.objects.select_for_update(no_key=True)
+        .filter(pk__in=sorted(set(room_ids)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 # --- Small helpers ------------------------------------------------------------------------------
@@ -107,7 +152,8 @@ def closure_ensure_year_end(*, facility: Facility, today: dt.date) -> int:
     if first > through:
         return 0
     with transaction.atomic():
-        locked = Facility.objects.select_for_update().get(pk=facility.pk)
+        locked = Facility.objects.select_for_update(no_key=True).get(pk=facility.pk)
+        _lock_rooms(Room.objects.filter(facility=locked).values_list("pk", flat=True))
         if locked.year_end_closures_through is not None:
             first = max(first, locked.year_end_closures_through + 1)
         closures = [
@@ -137,6 +183,123 @@ def bookings_hit_by_closure(closure: Closure) -> list[Booking]:
         .select_related("room", "group")
         .order_by("period")
     )
+
+
+def closure_save(*, closure: Closure) -> list[Booking]:
+    """Add or change a closure (保守点検日 etc.); return the active bookings it overlaps, whom
+    staff must contact. A booking being written at the same moment is either refused by this
+    closure or listed here: both take the facility's rooms first (module docstring)."""
+    _full_clean(closure)
+    with transaction.atomic():
+        _lock_rooms(
+            Room.objects.filter(facility_id=closure.facility_id).values_list("pk", flat=True)
+        )
+        closure.save()
+        return bookings_hit_by_closure(closure)
+
+
+# --- Rooms and equipment ------------------------------------------------------------------------
+def _full_clean(instance: Any) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise FacilityError(" ".join(error.messages)) from error
+
+
+def _future_active_bookings(now: dt.datetime) -> Any:
+    return Booking.objects.filter(status=BookingStatus.ACTIVE, period__endswith__gt=now)
+
+
+def _booking_lines(bookings: Iterable[Booking]) -> str:
+    return "、".join(
+        f"{jdate(timezone.localdate(b.start))} {hhmm(b.start)}〜{hhmm(b.end)} {b.booker_display}"
+        f"（受付番号 {b.pk}）"
+        for b in bookings
+    )
+
+
+def room_capacity_problem(room: Room, *, now: dt.datetime | None = None) -> str | None:
+    """Why ``room`` cannot take its (new) capacity: future bookings with more attendees."""
+    if room.pk is None:
+        return None
+    too_many = list(
+        _future_active_bookings(now or timezone.now())
+        .filter(room_id=room.pk, attendees__gt=room.capacity)
+        .select_related("group")
+        .order_by("period")[:20]
+    )
+    if not too_many:
+        return None
+    return (
+        f"{room.name}の定員を{room.capacity}人にすると、次の予約の利用人数が定員を超えます。"
+        f"先に予約を変更してください：{_booking_lines(too_many)}"
+    )
+
+
+def room_save(*, room: Room, now: dt.datetime | None = None) -> Room:
+    """Save a room (admin); its capacity never falls below what future bookings use."""
+    with transaction.atomic():
+        if room.pk is not None:
+            _lock_rooms([room.pk])  # a booking of this room waits, then sees the new capacity
+        problem = room_capacity_problem(room, now=now)
+        if problem:
+            raise FacilityError(problem)
+        _full_clean(room)
+        room.save()
+    return room
+
+
+def equipment_stock_problem(item: Equipment, *, now: dt.datetime | None = None) -> str | None:
+    """Why ``item`` cannot take its (new) stock: future loans that would then exceed it."""
+    if item.pk is None:
+        return None
+    now = now or timezone.now()
+    loans = list(
+        EquipmentLoan.objects.filter(equipment_id=item.pk, booking__in=_future_active_bookings(now))
+        .select_related("booking__group")
+        .order_by("booking__period")
+    )
+    stock = item.stock if item.is_active else 0
+    points: list[tuple[dt.datetime, int, EquipmentLoan]] = []
+    for loan in loans:
+        points += [
+            (loan.booking.start, loan.quantity, loan),
+            (loan.booking.end, -loan.quantity, loan),
+        ]
+    current = 0
+    lent: dict[int, EquipmentLoan] = {}
+    in_the_way: dict[int, Booking] = {}
+    # Ends before starts at the same instant: [10,12) and [12,14) share a unit.
+    for _, change, loan in sorted(points, key=lambda point: (point[0], point[1])):
+        current += change
+        if change > 0:
+            lent[loan.pk] = loan
+        else:
+            lent.pop(loan.pk, None)
+        if current > stock:
+            in_the_way.update((held.booking_id, held.booking) for held in lent.values())
+    if not in_the_way:
+        return None
+    bookings = sorted(in_the_way.values(), key=lambda b: b.start)[:20]
+    what = f"保有数を{item.stock}台" if item.is_active else "貸出停止"
+    return (
+        f"{item.name}を{what}にすると、次の予約の貸出が足りなくなります。"
+        f"先に予約の備品を変更してください：{_booking_lines(bookings)}"
+    )
+
+
+def equipment_save(*, item: Equipment, now: dt.datetime | None = None) -> Equipment:
+    """Save an equipment item (admin); its stock never falls below what future loans use."""
+    with transaction.atomic():
+        if item.pk is not None:
+            # Lending locks the same row before counting, so no loan slips in meanwhile.
+            list(Equipment.objects.select_for_update(no_key=True).filter(pk=item.pk).values("pk"))
+        problem = equipment_stock_problem(item, now=now)
+        if problem:
+            raise FacilityError(problem)
+        _full_clean(item)
+        item.save()
+    return item
 
 
 # --- Booking windows ----------------------------------------------------------------------------
@@ -278,6 +441,8 @@ def _check_booking_rules(
     period = request.period
     if period.upper <= now:
         raise FacilityError("過去の時間は予約できません。")
+    # From here on the room is ours: a closure or another booking of it waits for our commit.
+    _lock_rooms([room.pk])
     for closure in Closure.objects.filter(facility=facility, date=request.day):
         closed_from, closed_until = closure_interval(closure)
         if closed_from < period.upper and period.lower < closed_until:
@@ -347,7 +512,7 @@ def _check_and_lend_equipment(
         return
     locked = {
         item.pk: item
-        for item in Equipment.objects.select_for_update()
+        for item in Equipment.objects.select_for_update(no_key=True)
         .filter(pk__in=[item.pk for item in wanted])
         .order_by("pk")
     }
@@ -380,9 +545,16 @@ def _save_booking_or_refuse(booking: Booking) -> None:
 
 
 def booking_create(
-    *, request: BookingRequest, created_by: Any = None, now: dt.datetime | None = None
+    *,
+    request: BookingRequest,
+    created_by: Any = None,
+    owner: str = BookingOwner.COUNTER,
+    now: dt.datetime | None = None,
 ) -> Booking:
-    """Book a room for a caller or visitor; refuse with a Japanese message when a rule fails."""
+    """Book a room for a caller or visitor; refuse with a Japanese message when a rule fails.
+
+    ``owner`` is the subject that will manage the booking (an event books its venue with
+    ``BookingOwner.EVENT``); only that subject may change or cancel it afterwards."""
     now = now or timezone.now()
     with transaction.atomic():
         registered = _check_booking_rules(request, now=now)
@@ -396,6 +568,7 @@ def booking_create(
             attendees=request.attendees,
             notes=request.notes.strip(),
             registered_priority=registered,
+            owner=owner,
             created_by=created_by if getattr(created_by, "pk", None) else None,
         )
         _save_booking_or_refuse(booking)
@@ -408,12 +581,15 @@ def booking_update(
     booking: Booking,
     request: BookingRequest,
     updated_by: Any = None,
+    acting_as: str = BookingOwner.COUNTER,
     now: dt.datetime | None = None,
 ) -> Booking:
-    """Change a booking (time, room, booker, equipment) under the same rules as a new one."""
+    """Change a booking (time, room, booker, equipment) under the same rules as a new one.
+    Only its owner may (``acting_as``): an event's venue moves with the event."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        locked = Booking.objects.select_for_update(no_key=True).get(pk=booking.pk)
+        _check_owner(locked, acting_as)
         if locked.status != BookingStatus.ACTIVE:
             raise FacilityError("取り消された予約は変更できません。")
         registered = _check_booking_rules(request, now=now, exclude_booking_id=locked.pk)
@@ -433,14 +609,21 @@ def booking_update(
 
 
 def booking_cancel(
-    *, booking: Booking, reason: str, cancelled_by: Any = None, now: dt.datetime | None = None
+    *,
+    booking: Booking,
+    reason: str,
+    cancelled_by: Any = None,
+    acting_as: str = BookingOwner.COUNTER,
+    now: dt.datetime | None = None,
 ) -> Booking:
-    """Cancel with a reason; the booking stays in the history and frees its room and equipment."""
+    """Cancel with a reason; the booking stays in the history and frees its room and equipment.
+    Only its owner may (``acting_as``): an event's venue is freed by cancelling the event."""
     reason = reason.strip()
     if not reason:
         raise FacilityError("取消理由を入力してください。")
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().get(pk=booking.pk)
+        locked = Booking.objects.select_for_update(no_key=True).get(pk=booking.pk)
+        _check_owner(locked, acting_as)
         if locked.status == BookingStatus.CANCELLED:
             raise FacilityError("この予約は既に取り消されています。")
         locked.status = BookingStatus.CANCELLED

@@ -22,10 +22,11 @@ from django.views import View
 from facilities import selectors, services
 from facilities.filters import BookingFilter
 from facilities.forms import BookingCancelForm, BookingForm
-from facilities.models import Booking, Facility
+from facilities.models import Booking, BookingOwner, Facility
 from facilities.services import (
     SLOT_MINUTES,
     BookingConflict,
+    BookingOwnedElsewhere,
     FacilityError,
     add_months,
     jdate,
@@ -333,6 +334,9 @@ class BookingUpdateView(BookingFormMixin, CounterView):
         if not booking.is_active:
             messages.error(request, "取り消された予約は変更できません。")
             return redirect("bookings:detail", pk=booking.pk)
+        if booking.owner != BookingOwner.COUNTER:
+            messages.error(request, services.OWNER_REFUSALS[booking.owner])
+            return redirect("bookings:detail", pk=booking.pk)
         facility = booking.room.facility
         form = self.build_form(
             facility, initial=BookingForm.initial_for_booking(booking), booking=booking
@@ -359,7 +363,7 @@ class BookingUpdateView(BookingFormMixin, CounterView):
                 )
             except FacilityError as error:
                 form.add_error(None, str(error))
-                status = 409 if isinstance(error, BookingConflict) else 400
+                status = 409 if isinstance(error, BookingConflict | BookingOwnedElsewhere) else 400
             else:
                 messages.success(request, f"予約を変更しました：{describe(booking)}")
                 return redirect(grid_url(booking))
@@ -369,7 +373,12 @@ class BookingUpdateView(BookingFormMixin, CounterView):
 def booking_for_display(pk: int) -> Booking:
     return get_object_or_404(
         Booking.objects.select_related(
-            "room__facility", "group", "created_by", "cancelled_by"
+            # An event's venue booking links to its event (programs owns it).
+            "room__facility",
+            "group",
+            "created_by",
+            "cancelled_by",
+            "event",
         ).prefetch_related("loans__equipment"),
         pk=pk,
     )
@@ -394,11 +403,14 @@ class BookingCancelView(CounterView):
                 )
             except FacilityError as error:
                 form.add_error(None, str(error))
+                status = 409 if isinstance(error, BookingOwnedElsewhere) else 400
             else:
                 messages.success(request, f"予約を取り消しました：{describe(booking)}")
                 return redirect("bookings:detail", pk=booking.pk)
+        else:
+            status = 400
         context = {"booking": booking, "cancel_form": form}
-        return render(request, "facilities/counter/booking_detail.html", context, status=400)
+        return render(request, "facilities/counter/booking_detail.html", context, status=status)
 
 
 class BookingPrintView(CounterView):

@@ -41,6 +41,24 @@ def private_media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def content_versions_follow_each_statement(request: Any) -> None:
+    """Content versions are bumped at COMMIT (kyodo_center migration 0006). A test on the
+    ``db`` fixture runs inside a transaction that never commits, so there the bump is made
+    immediate, at the end of each statement: the pages see changes as they would after a
+    commit. Tests on ``transactional_db`` commit for real and keep the COMMIT-time bump."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None
+        and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    )
+    if transactional or not (marker is not None or "db" in request.fixturenames):
+        return
+    request.getfixturevalue("db")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS kyodo_content_versions_at_commit IMMEDIATE")
+
+
 # --- People ------------------------------------------------------------------------------------
 def make_user(username: str, role: str | None = None, **extra: Any) -> Any:
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)

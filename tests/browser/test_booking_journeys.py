@@ -138,3 +138,25 @@ def test_public_calendar_on_a_phone_without_javascript(
             assert serious_accessibility_violations(page) == [], path
     finally:
         context.close()
+
+
+def test_clerk_finds_an_events_room_booking_and_is_sent_to_the_event(
+    page, live_server, facility, room1, counter_user, day
+):
+    """Issue 12 §1: the venue of an event is changed through the event, not the counter."""
+    from programs.services import event_create
+    from tests.programs.conftest import event_data
+
+    event = event_create(data=event_data(day=day, room=room1, title="広報講座"))
+    login(page, live_server.url, "madoguchi")
+    page.goto(f"{live_server.url}/counter/bookings/{event.booking_id}/")
+
+    note = page.get_by_role("note")
+    assert "講座・イベントの画面から" in note.inner_text()
+    assert page.get_by_role("button", name="取り消す").count() == 0
+    assert page.get_by_role("link", name="変更する").count() == 0
+    assert serious_accessibility_violations(page) == []
+
+    note.get_by_role("link", name="広報講座").click()
+    page.wait_for_url(f"**/programs/staff/{event.pk}/")
+    assert "広報講座" in page.get_by_role("heading", level=1).inner_text()
