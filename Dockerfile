@@ -43,4 +43,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).read() != b'ok')"
 # Migrations run once per release, not in every container: `docker run … python manage.py migrate`.
-CMD ["sh", "-c", "exec gunicorn kyodo_center.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY} --access-logfile - --forwarded-allow-ips='*'"]
+# X-Forwarded-Proto is trusted only from FORWARDED_ALLOW_IPS (gunicorn reads it; default
+# 127.0.0.1,::1): set it to the proxy's address as the container sees it, never to '*'.
+# Client addresses come from X-Forwarded-For only with AXES_PROXY_COUNT set (README).
+CMD ["sh", "-c", "exec gunicorn kyodo_center.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY} --access-logfile -"]

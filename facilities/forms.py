@@ -117,7 +117,7 @@ class BookingForm(JapaneseInputMixin, forms.Form):
                 .order_by("name_kana", "name")
                 .values_list("pk", flat=True)[:GROUP_SEARCH_LIMIT]
             )
-        if selected.isdigit():
+        if selected.isascii() and selected.isdigit():
             ids.append(int(selected))
         allowed = registered.filter(pk__in=ids)
         if self.current_group_id is not None:

@@ -16,7 +16,6 @@ from facilities.services import (
     SLOT_MINUTES,
     BookingWindow,
     booking_window,
-    closure_ensure_year_end,
     closure_interval,
     day_bounds,
     local_datetime,
@@ -85,8 +84,6 @@ def facility_summaries(*, today: dt.date, closure_limit: int = 5) -> list[Facili
             Prefetch("rooms", queryset=Room.objects.filter(is_active=True)),
         )
     )
-    for facility in facilities:
-        closure_ensure_year_end(facility=facility, today=today)
     horizon = today + dt.timedelta(days=400)
     closures_by_facility: dict[int, list[Closure]] = {}
     for closure in Closure.objects.filter(
@@ -238,8 +235,6 @@ def _availability(
             "display_blocks",
         )
     )
-    for facility in facilities:
-        closure_ensure_year_end(facility=facility, today=today)
     range_start, _ = day_bounds(first_day)
     _, range_end = day_bounds(last_day)
     closures_by_day: dict[tuple[int, dt.date], list[Closure]] = defaultdict(list)

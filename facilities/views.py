@@ -181,7 +181,7 @@ class CounterView(RoleRequiredMixin, View):
     def facility(self) -> Facility:
         raw = self.request.GET.get("facility") or self.request.POST.get("facility")
         facilities = Facility.objects.all()
-        if raw and raw.isdigit():
+        if raw and raw.isascii() and raw.isdigit():
             return get_object_or_404(facilities, pk=int(raw))
         facility = facilities.first()
         if facility is None:

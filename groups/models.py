@@ -37,9 +37,15 @@ def get_private_storage() -> PrivateStorage:
     return private_storage
 
 
+# The stored file's extension, by the content type sniffed from its first bytes.
+BYLAWS_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+
 def bylaws_path(instance: models.Model, filename: str) -> str:
-    # The applicant's file name is kept in a field; the stored name is random and safe.
-    return f"bylaws/{uuid.uuid4().hex}{Path(filename).suffix.lower()[:5]}"
+    # A random name with the extension of the sniffed content type (PendingUpload.content_type):
+    # no part of the applicant's file name (``../x.html``, ``a.pdf.html``) reaches the disk.
+    extension = BYLAWS_EXTENSIONS.get(getattr(instance, "content_type", ""), "")
+    return f"bylaws/{uuid.uuid4().hex}{extension}"
 
 
 class GroupKind(models.TextChoices):
@@ -172,6 +178,10 @@ class Group(models.Model):
         default=SubmissionChannel.ONLINE,
     )
     submitted_at = models.DateTimeField(_("申請日時"), null=True, blank=True)
+    # Online applications only: the limit per address and hour counts these (groups.services).
+    submitted_from = models.GenericIPAddressField(
+        _("申請元アドレス"), null=True, blank=True, editable=False
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

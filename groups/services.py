@@ -9,8 +9,9 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -27,7 +28,7 @@ from groups.models import (
     SubmissionChannel,
 )
 
-BYLAWS_MAX_BYTES = 10 * 1024 * 1024
+BYLAWS_MAX_BYTES: int = settings.BYLAWS_MAX_BYTES  # within the request cap (settings)
 PENDING_UPLOAD_LIFETIME = dt.timedelta(days=1)
 # The fields an applicant fills in (online or at the counter); nothing else comes from outside.
 APPLICATION_FIELDS = (
@@ -58,6 +59,10 @@ class GroupError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class GroupApplicationLimitReached(GroupError):
+    """Too many online applications from one address within the hour (a 429 page)."""
 
 
 # --- Dates ----------------------------------------------------------------------------------
@@ -175,15 +180,21 @@ def bylaws_upload_store(*, file: UploadedFile) -> PendingUpload:
     file.seek(0)
     content_type = sniff_upload_type(file.read(16)) or ""
     file.seek(0)
-    pending_upload_purge(older_than=timezone.now() - PENDING_UPLOAD_LIFETIME)
+    pending_uploads_purge_expired()
     with transaction.atomic():
         return PendingUpload.objects.create(
             file=file, original_name=(file.name or "")[-200:], content_type=content_type
         )
 
 
+def pending_uploads_purge_expired(*, now: dt.datetime | None = None) -> int:
+    """Forget uploads older than PENDING_UPLOAD_LIFETIME whose application was never submitted
+    (run daily by ``manage.py daily_maintenance``, and on each new upload)."""
+    return pending_upload_purge(older_than=(now or timezone.now()) - PENDING_UPLOAD_LIFETIME)
+
+
 def pending_upload_purge(*, older_than: dt.datetime) -> int:
-    """Forget uploads whose application was never submitted (called on each new upload)."""
+    """Forget uploads made before ``older_than`` whose application was never submitted."""
     with transaction.atomic():
         stale = list(PendingUpload.objects.filter(created_at__lt=older_than))
         for upload in stale:
@@ -212,9 +223,11 @@ def group_apply(
     upload_token: uuid.UUID | str,
     channel: str = SubmissionChannel.ONLINE,
     entered_by: Any = None,
+    client_address: str | None = None,
 ) -> Group:
     """Receive an application (申請中) with its bylaws; submitting the same page twice returns
-    the application already received instead of a second one."""
+    the application already received instead of a second one. Online, one client address may
+    submit GROUP_APPLICATIONS_PER_ADDRESS_PER_HOUR applications an hour."""
     fields = {name: data[name] for name in APPLICATION_FIELDS if name in data}
     problems = application_problems(
         member_count=fields.get("member_count"),
@@ -228,7 +241,11 @@ def group_apply(
     try:
         with transaction.atomic():
             # Locks the upload: a double submission waits here, then finds it consumed.
-            upload = PendingUpload.objects.select_for_update().filter(token=upload_token).first()
+            upload = (
+                PendingUpload.objects.select_for_update(no_key=True)
+                .filter(token=upload_token)
+                .first()
+            )
             if upload is None:
                 existing = Group.objects.filter(application_token=upload_token).first()
                 if existing is not None:
@@ -237,12 +254,16 @@ def group_apply(
                     "規約・会則のファイルの保存期限が過ぎました。お手数ですが、もう一度選んでください。"
                 )
             now = timezone.now()
+            online_from = client_address if channel == SubmissionChannel.ONLINE else None
+            if online_from:
+                _check_application_limit(client_address=online_from, now=now)
             group = Group(
                 **fields,
                 status=ApplicationStatus.PENDING,
                 channel=channel,
                 entered_by=entered_by,
                 submitted_at=now,
+                submitted_from=online_from,
                 application_token=upload.token,
                 bylaws_name=upload.original_name,
             )
@@ -267,12 +288,40 @@ def group_apply(
         raise GroupError("申請を受け付けられませんでした。もう一度お試しください。") from None
 
 
+def _check_application_limit(*, client_address: str, now: dt.datetime) -> None:
+    """Refuse an online application when this address sent the hour's allowance already.
+
+    Counted in PostgreSQL, on the applications themselves, so every app server sees the same
+    count. A transaction-level advisory lock per address makes count-then-insert one step for
+    that address: simultaneous submissions from it wait for each other, others do not.
+    """
+    limit = settings.GROUP_APPLICATIONS_PER_ADDRESS_PER_HOUR
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"groups.apply:{client_address}"],
+        )
+    recent = Group.objects.filter(
+        submitted_from=client_address,
+        channel=SubmissionChannel.ONLINE,
+        submitted_at__gt=now - dt.timedelta(hours=1),
+    ).count()
+    if recent >= limit:
+        raise GroupApplicationLimitReached(
+            f"同じ接続元からの申請は1時間に{limit}件までです。"
+            "しばらく時間をおいてから、もう一度お試しください。"
+            "お急ぎの場合は、センターの窓口またはお電話でご相談ください。"
+        )
+
+
 def _next_registration_number(fiscal_year: int) -> str:
     # Lock the fiscal year's counter row: concurrent approvals take numbers one after another.
     RegistrationCounter.objects.bulk_create(
         [RegistrationCounter(fiscal_year=fiscal_year, last_number=0)], ignore_conflicts=True
     )
-    counter = RegistrationCounter.objects.select_for_update().get(fiscal_year=fiscal_year)
+    counter = RegistrationCounter.objects.select_for_update(no_key=True).get(
+        fiscal_year=fiscal_year
+    )
     counter.last_number = F("last_number") + 1
     counter.save(update_fields=["last_number"])
     counter.refresh_from_db(fields=["last_number"])
@@ -280,7 +329,7 @@ def _next_registration_number(fiscal_year: int) -> str:
 
 
 def _locked_pending(group: Group) -> Group:
-    locked = Group.objects.select_for_update().get(pk=group.pk)
+    locked = Group.objects.select_for_update(no_key=True).get(pk=group.pk)
     if locked.status != ApplicationStatus.PENDING:
         raise GroupError(
             f"この申請は既に{locked.get_status_display()}されています（{locked.name}）。"
@@ -345,7 +394,7 @@ def group_renew(*, group: Group, by: Any, today: dt.date | None = None) -> Group
     """Extend a valid registration to the end of the next fiscal year (before it lapses on 4/1)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        locked = Group.objects.select_for_update().get(pk=group.pk)
+        locked = Group.objects.select_for_update(no_key=True).get(pk=group.pk)
         if not locked.is_registered_on(today):
             raise GroupError(
                 f"{locked.name}: 現在有効な登録ではないため更新できません。"

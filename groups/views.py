@@ -15,9 +15,16 @@ from django.views import View
 
 from groups import selectors, services
 from groups.forms import ApplicationForm
-from groups.models import CRITERIA, Group, PublicBodyCategory, SubmissionChannel
+from groups.models import (
+    BYLAWS_EXTENSIONS,
+    CRITERIA,
+    Group,
+    PublicBodyCategory,
+    SubmissionChannel,
+)
 from kyodo_center.audit import log_personal_data_access
 from kyodo_center.cache import public_page_cache
+from kyodo_center.client_ip import client_address
 from kyodo_center.models import PersonalDataAction
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin, user_has_role
 
@@ -88,6 +95,11 @@ class ApplyView(View):
                 upload_token=token,
                 channel=self.channel,
                 entered_by=request.user if request.user.is_authenticated else None,
+                client_address=client_address(request),
+            )
+        except services.GroupApplicationLimitReached as error:
+            return render(
+                request, "groups/apply_limited.html", {"message": error.message}, status=429
             )
         except services.GroupError as error:
             form.add_error(None, error.message)
@@ -141,7 +153,7 @@ def bylaws_file(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     if not user_has_role(request.user, *STAFF_ROLES):
         raise PermissionDenied
-    group = get_object_or_404(Group.objects.only("bylaws", "bylaws_name"), pk=pk)
+    group = get_object_or_404(Group.objects.only("bylaws"), pk=pk)
     if not group.bylaws:
         raise Http404("規約・会則のファイルがありません。")
     try:
@@ -154,7 +166,11 @@ def bylaws_file(request: HttpRequest, pk: int) -> HttpResponse:
     head = handle.read(16)
     handle.seek(0)
     content_type = services.sniff_upload_type(head) or "application/octet-stream"
-    response = FileResponse(handle, content_type=content_type, filename=group.bylaws_name)
+    # Named by us, never by the applicant (whose file name is only shown as text in the admin).
+    extension = BYLAWS_EXTENSIONS.get(content_type, "")
+    response = FileResponse(
+        handle, content_type=content_type, filename=f"規約・会則_{group.pk}{extension}"
+    )
     # Shown inline in the browser, but never able to run anything.
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"

@@ -23,23 +23,22 @@ CACHE_SECONDS = 600
 
 
 def content_versions(*names: str) -> tuple[int, ...]:
-    """The versions of ``names`` in one query; a missing row is created from the sequence."""
+    """The versions of ``names`` in one query, without writing anything.
+
+    A name whose row does not exist yet (a new database, or rows wiped by hand) reads as the
+    negated current value of the version sequence: stable until the next write creates the
+    row with a higher number, and never equal to a version the name had before its row was
+    lost (the sequence only grows), so no page cached under an old version comes back.
+    """
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT name, version FROM kyodo_center_contentversion WHERE name = ANY(%s)",
+            "SELECT wanted.name, coalesce(v.version, -(SELECT last_value "
+            "FROM kyodo_content_version_seq)) "
+            "FROM unnest(%s::text[]) AS wanted(name) "
+            "LEFT JOIN kyodo_center_contentversion v ON v.name = wanted.name",
             [list(names)],
         )
         found = dict(cursor.fetchall())
-        missing = [name for name in names if name not in found]
-        for name in missing:
-            cursor.execute(
-                "INSERT INTO kyodo_center_contentversion (name, version) "
-                "VALUES (%s, nextval('kyodo_content_version_seq')) "
-                "ON CONFLICT (name) DO UPDATE SET version = kyodo_center_contentversion.version "
-                "RETURNING version",
-                [name],
-            )
-            found[name] = cursor.fetchone()[0]
     return tuple(found[name] for name in names)
 
 

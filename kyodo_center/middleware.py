@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -42,3 +43,36 @@ class RejectNulBytesMiddleware:
             for query in queries
             for key, values in query.lists()
         )
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body larger than REQUEST_BODY_MAX_BYTES with a Japanese 413, unread.
+
+    Django limits form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but not uploaded files, so without
+    this a multipart request of any size would be written to a temporary file before a form
+    could say "too big". Django never reads past Content-Length, so checking it is enough.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django treats it the same way: no body is read
+        multipart = request.content_type == "multipart/form-data"
+        limit = (
+            settings.REQUEST_BODY_MAX_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        )
+        if length > limit:
+            return render(
+                request,
+                "413.html",
+                {
+                    "limit_mb": limit // 1024 // 1024,
+                    "bylaws_mb": settings.BYLAWS_MAX_BYTES // 1024 // 1024,
+                },
+                status=413,
+            )
+        return self.get_response(request)

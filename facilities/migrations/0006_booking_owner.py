@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('facilities', '0005_drop_availability_version'),
+        ("facilities", "0005_drop_availability_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booking',
-            name='owner',
-            field=models.CharField(choices=[('counter', '窓口'), ('event', '講座・イベント')], default='counter', editable=False, help_text='窓口以外が管理する予約は、その画面（講座・イベントなど）からだけ変更・取消できます。', max_length=20, verbose_name='管理元'),
+            model_name="booking",
+            name="owner",
+            field=models.CharField(
+                choices=[("counter", "窓口"), ("event", "講座・イベント")],
+                default="counter",
+                editable=False,
+                help_text="窓口以外が管理する予約は、その画面（講座・イベントなど）からだけ変更・取消できます。",
+                max_length=20,
+                verbose_name="管理元",
+            ),
         ),
     ]

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (the NUL check below reads request.POST).
+    "kyodo_center.middleware.RequestBodyLimitMiddleware",
     "kyodo_center.middleware.RejectNulBytesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -134,7 +136,11 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+# The address a lockout (and the group-application limit) is counted on: REMOTE_ADDR, unless
+# CLIENT_IP_PROXY_COUNT proxies we run append to X-Forwarded-For (kyodo_center/client_ip.py).
+# django-ipware is not installed, so axes' own AXES_IPWARE_* settings would do nothing.
+AXES_CLIENT_IP_CALLABLE = "kyodo_center.client_ip.client_address"
+CLIENT_IP_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "counter:dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -161,6 +167,22 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+
+# --- Uploads and request size --------------------------------------------------------------
+# The largest thing anyone sends is a group's bylaws (PDF or image) with the application form.
+# A request body is refused with a Japanese 413 before Django reads it when it is larger than
+# REQUEST_BODY_MAX_BYTES (kyodo_center.middleware.RequestBodyLimitMiddleware); the proxy in front
+# uses the same number (nginx `client_max_body_size 12m`, README "Deployment").
+BYLAWS_MAX_BYTES = 10 * 1024 * 1024
+# Form fields other than files: our largest form is a few kilobytes of text.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+REQUEST_BODY_MAX_BYTES = BYLAWS_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE  # 12 MiB
+# Uploads up to this size stay in memory; larger ones (up to the bylaws limit) go to a temp file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Online group applications (確認 → 申請する) accepted from one client address per hour.
+GROUP_APPLICATIONS_PER_ADDRESS_PER_HOUR = int(
+    os.environ.get("GROUP_APPLICATIONS_PER_ADDRESS_PER_HOUR", "10")
+)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

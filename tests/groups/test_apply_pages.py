@@ -142,7 +142,16 @@ def test_an_executable_renamed_pdf_is_refused_on_the_form(client):
 
 
 def test_a_50_megabyte_file_is_refused_with_a_message(client):
+    # Over the whole request's cap: refused before the form reads it (413).
     big = pdf("big.pdf", b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024))
+    response = confirm(client, bylaws=big)
+    assert response.status_code == 413
+    assert "送信された内容が大きすぎます" in response.content.decode()
+    assert not PendingUpload.objects.exists()
+
+
+def test_a_file_just_over_the_bylaws_limit_is_refused_by_the_form(client):
+    big = pdf("big.pdf", b"%PDF-1.4\n" + b"0" * (10 * 1024 * 1024))
     response = confirm(client, bylaws=big)
     assert response.status_code == 400
     assert "ファイルが大きすぎます" in response.content.decode()

@@ -48,6 +48,10 @@ def test_eight_clerks_assigning_the_last_box_make_exactly_one_assignment(facilit
     assert len(assigned) == 1, results
     assert len(refused) == THREADS - 1, results
     assert all("No.2" in str(error) for error in refused)
+    # The box lock orders the clerks: each refused clerk is told who has the box (without the
+    # lock the exclusion constraint still refuses, but cannot say to whom it went).
+    winner = assigned[0].group.name
+    assert all(f"既に{winner}が利用中です" in str(error) for error in refused), refused
     assert (
         MailboxAssignment.objects.filter(
             mailbox=last_box, status=MailboxAssignmentStatus.ACTIVE
