@@ -127,29 +127,21 @@ def add_groups(count: int, today: dt.date) -> None:
     from groups import models as group_models
 
     fiscal_year = today.year if today.month >= 4 else today.year - 1
-    fields: dict[str, Any] = {}
-    if hasattr(group_models, "ApplicationStatus"):
-        fields["status"] = group_models.ApplicationStatus.APPROVED
-        fields["decided_at"] = timezone.now()
-    for key in getattr(group_models, "CRITERION_KEYS", ()):
+    fields: dict[str, Any] = {
+        "status": group_models.ApplicationStatus.APPROVED,
+        "decided_at": timezone.now(),
+        "kind": group_models.GroupKind.VOLUNTARY,
+        "publish": True,
+        "publish_activity": True,
+        "publish_area": True,
+    }
+    for key in group_models.CRITERION_KEYS:
         fields[f"check_{key}"] = True
         fields[f"declares_{key}"] = True
     areas = ["練馬", "石神井", "大泉", "光が丘", "関", "平和台", "桜台", "豊玉"]
     activities = ["子育て支援", "高齢者の見守り", "環境美化", "国際交流", "防災", "文化・芸術"]
     groups = []
     for i in range(count):
-        extra = dict(fields)
-        for name, value in (
-            ("kind", "voluntary"),
-            ("activity", f"{activities[i % len(activities)]}の活動をしています。"),
-            ("activity_area", f"{areas[i % len(areas)]}地域"),
-            ("member_count", 5 + i % 40),
-            ("publish", True),
-            ("publish_activity", True),
-            ("publish_area", True),
-        ):
-            if hasattr(group_models.Group, name):
-                extra[name] = value
         groups.append(
             group_models.Group(
                 name=f"ベンチ団体{i:04d}",
@@ -158,20 +150,19 @@ def add_groups(count: int, today: dt.date) -> None:
                 valid_from=dt.date(fiscal_year, 4, 1),
                 # Valid through next year too, so the POST bench never meets a lapse.
                 valid_until=dt.date(fiscal_year + 2, 3, 31),
-                **extra,
+                activity=f"{activities[i % len(activities)]}の活動をしています。",
+                activity_area=f"{areas[i % len(areas)]}地域",
+                member_count=5 + i % 40,
+                **fields,
             )
         )
     group_models.Group.objects.bulk_create(groups, batch_size=1000)
 
 
 def add_consultations(count: int, today: dt.date) -> None:
-    try:
-        from consultations import models as consultation_models
-    except ImportError:
-        return
-    if not hasattr(consultation_models, "Consultation"):
-        return
     from django.utils import timezone
+
+    from consultations import models as consultation_models
 
     topics = list(consultation_models.Topic.objects.all())
     if not topics:
@@ -202,11 +193,9 @@ def add_consultations(count: int, today: dt.date) -> None:
 
 
 def add_events(count: int, today: dt.date) -> None:
-    """Events go through the programs services when that app provides them."""
-    try:
-        from bench import programs_data
-    except ImportError:
-        return
+    """Events go through the programs services (bench/programs_data.py)."""
+    from bench import programs_data
+
     programs_data.add_events(count, today)
 
 

@@ -13,12 +13,14 @@ from django.http import HttpRequest
 
 from consultations.models import (
     AccessLog,
+    ExpertBooking,
     ExpertSession,
     OperatorMembership,
     OperatorOrganisation,
     RetentionSetting,
     Topic,
 )
+from kyodo_center.history import HistoryAdminMixin
 from kyodo_center.roles import OPERATOR
 
 
@@ -69,7 +71,8 @@ class OperatorMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExpertSession)
-class ExpertSessionAdmin(admin.ModelAdmin):
+class ExpertSessionAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    history_related = [ExpertBooking]
     list_display = ["date", "start_time", "end_time", "field", "expert", "capacity", "booked"]
     list_filter = ["field"]
     date_hierarchy = "date"

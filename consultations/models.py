@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_center.history import track
+
 
 class Channel(models.TextChoices):
     COUNTER = "counter", _("窓口")
@@ -123,6 +125,7 @@ class OperatorMembership(models.Model):
         return f"{self.user} — {self.organisation}"
 
 
+@track
 class ExpertSession(models.Model):
     """A 専門相談 session (会計・税務・労務) held on a fixed date and time, by appointment."""
 
@@ -173,6 +176,7 @@ class ExpertSession(models.Model):
         return begin.time(), (begin + length).time()
 
 
+@track
 class Consultation(models.Model):
     """One consultation taken at the counter, by phone or by e-mail. Holds personal data."""
 
@@ -214,6 +218,7 @@ class Consultation(models.Model):
         return f"相談 No.{self.pk}"
 
 
+@track
 class Referral(models.Model):
     """A consultation heard and relayed to one operator (聞き取り・取り次ぎ・調整)."""
 
@@ -255,6 +260,7 @@ class Referral(models.Model):
         return f"取次 No.{self.pk}（{self.operator}）"
 
 
+@track
 class ExpertBooking(models.Model):
     """A consultation booked into one slot of an expert session; a slot is never double-booked."""
 

@@ -208,6 +208,21 @@ def _section(key: str, title: str, counts: list[tuple[str, int]], total: int) ->
     )
 
 
+def statistics_export_rows(
+    *, month: dt.date, total: int, sections: list[StatisticsSection]
+) -> list[list[object]]:
+    """The month's statistics as exported: the month and total, then one line per count."""
+    rows: list[list[object]] = [
+        ["対象月", f"{month.year}年{month.month}月"],
+        ["相談件数", total],
+        [],
+        ["区分", "項目", "件数", "割合(%)"],
+    ]
+    for section in sections:
+        rows.extend([section.title, row.label, row.count, row.percent] for row in section.rows)
+    return rows
+
+
 def monthly_statistics(*, month: dt.date) -> tuple[int, list[StatisticsSection]]:
     """Counts of the month's consultations by channel, asker, topic, route, operator and referral
     status, aggregated in the database (one query per breakdown). Every choice is listed, zeros

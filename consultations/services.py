@@ -39,12 +39,16 @@ from consultations.models import (
 )
 from consultations.selectors import access_consultation, access_referral_for_operator
 from groups.models import Group
+from kyodo_center.history import history_erase, records_actor
 
 CENTRE_TZ = ZoneInfo("Asia/Tokyo")
 # A consultation may be entered a little ahead of the clock (a slow PC clock, a typo of one
 # minute) but not for a day that has not come yet.
 MAX_FUTURE = dt.timedelta(minutes=10)
 ANONYMISED_TEXT = "（保存期間経過のため匿名化済み）"
+ANONYMISED_REFUSAL = (
+    "この相談記録は保存期間を過ぎて匿名化されているため、変更・取次・予約はできません。"
+)
 
 
 class ConsultationError(Exception):
@@ -243,8 +247,23 @@ def referral_view(*, user: object, referral_id: int) -> Referral:
     return referral
 
 
+def _consultation_for_change(consultation_id: int) -> Consultation:
+    """The consultation row, locked for the rest of the transaction; refused once anonymised.
+
+    Every write to a consultation, its referral or its expert appointment starts here: the lock
+    is the one ``consultations_anonymise_expired`` takes, so the check never reads an old copy.
+    Either the write commits before the anonymisation reads the row (and is then erased with
+    it), or it waits for the anonymisation to commit and sees ``anonymised_at``.
+    """
+    consultation = Consultation.objects.select_for_update(no_key=True).get(pk=consultation_id)
+    if consultation.anonymised_at is not None:
+        raise ConsultationError(ANONYMISED_REFUSAL)
+    return consultation
+
+
 # --- Intake -----------------------------------------------------------------------------------
 @transaction.atomic
+@records_actor("user")
 def consultation_create(
     *,
     user: object,
@@ -307,12 +326,13 @@ def consultation_create(
 
 
 @transaction.atomic
+@records_actor("user")
 def consultation_update_handling(
     *, consultation: Consultation, user: object, handling: str
 ) -> Consultation:
-    """Staff add to how a consultation was handled (対応内容); logged as a change."""
-    if consultation.anonymised_at:
-        raise ConsultationError("匿名化済みの相談記録は変更できません。")
+    """Staff add to how a consultation was handled (対応内容); logged as a change. Refused once
+    the record is anonymised (checked on the locked row, not on the caller's copy)."""
+    consultation = _consultation_for_change(consultation.pk)
     consultation.handling = handling.strip()
     consultation.save(update_fields=["handling"])
     access_log_write(
@@ -335,10 +355,13 @@ def referral_next_statuses(status: str) -> tuple[str, ...]:
 
 
 @transaction.atomic
+@records_actor("user")
 def referral_create(
     *, consultation: Consultation, operator: OperatorOrganisation, user: object
 ) -> Referral:
-    """Relay a consultation to one operator organisation (status 取次済)."""
+    """Relay a consultation to one operator organisation (status 取次済), never an anonymised one
+    (its personal data are gone; a referral would ask the operator to act on nothing)."""
+    consultation = _consultation_for_change(consultation.pk)
     if not operator.is_active:
         raise ConsultationError("この運営団体は現在、取次先になっていません。")
     if Referral.objects.filter(consultation=consultation).exists():
@@ -358,14 +381,20 @@ def referral_create(
 
 
 @transaction.atomic
+@records_actor("user")
 def referral_update(*, referral_id: int, user: object, status: str, answer: str) -> Referral:
     """The referred operator moves its referral forward (取次済 → 対応中 → 完了) and answers.
 
-    The row is locked so two operator users saving at once cannot move it backwards.
+    The row is locked so two operator users saving at once cannot move it backwards. The
+    consultation is locked first (the anonymisation's order: consultation, then its referral)
+    and an anonymised one is refused, so an answer cannot bring personal data back.
     """
-    access_referral_for_operator(user=user, pk=referral_id)  # 404 for anyone else
+    allowed = access_referral_for_operator(user=user, pk=referral_id)  # 404 for anyone else
+    _consultation_for_change(allowed.consultation_id)
     referral = (
-        Referral.objects.select_for_update().select_related("consultation").get(pk=referral_id)
+        Referral.objects.select_for_update(no_key=True)
+        .select_related("consultation")
+        .get(pk=referral_id)
     )
     current = referral.status
     if status not in ReferralStatus.values:
@@ -395,6 +424,7 @@ def referral_update(*, referral_id: int, user: object, status: str, answer: str)
 
 # --- Expert sessions (専門相談: 会計・税務・労務, by appointment) -------------------------
 @transaction.atomic
+@records_actor("user")
 def expert_booking_create(
     *,
     consultation: Consultation,
@@ -405,10 +435,12 @@ def expert_booking_create(
     """Book a consultation into the first free slot of a session; a slot is never double-booked.
 
     The session row is locked (it is what becomes less available) before counting its bookings;
-    the unique constraint on (session, slot) is the guarantee behind the lock.
+    the unique constraint on (session, slot) is the guarantee behind the lock. The consultation
+    is locked before the session and an anonymised one is refused.
     """
     now = now or timezone.now()
-    session = ExpertSession.objects.select_for_update().get(pk=session.pk)
+    consultation = _consultation_for_change(consultation.pk)
+    session = ExpertSession.objects.select_for_update(no_key=True).get(pk=session.pk)
     if session.starts_at <= now:
         raise ConsultationError("開始時刻を過ぎた専門相談の日程は予約できません。")
     if ExpertBooking.objects.filter(consultation=consultation).exists():
@@ -470,7 +502,7 @@ def consultations_anonymise_expired(
     months = RetentionSetting.current().retention_months
     cutoff = retention_cutoff(now=now, months=months)
     expired = list(
-        Consultation.objects.select_for_update()
+        Consultation.objects.select_for_update(no_key=True)
         .filter(received_at__lt=cutoff, anonymised_at__isnull=True)
         .order_by("pk")
     )
@@ -494,4 +526,20 @@ def consultations_anonymise_expired(
             consultation=consultation,
             detail=f"保存期間 {months}か月経過",
         )
+    # What is erased from the records must not survive in their 履歴 (kyodo_center.history).
+    consultation_ids = [consultation.pk for consultation in expired]
+    history_erase(
+        Consultation,
+        consultation_ids,
+        {"asker_name": "", "contact": "", "summary": ANONYMISED_TEXT, "handling": ""},
+    )
+    history_erase(
+        Referral,
+        list(
+            Referral.objects.filter(consultation_id__in=consultation_ids).values_list(
+                "pk", flat=True
+            )
+        ),
+        {"answer": ANONYMISED_TEXT},
+    )
     return len(expired)

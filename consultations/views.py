@@ -6,7 +6,6 @@ and its CSV. Operator pages (運営団体): the referrals of the user's own orga
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Any
 
@@ -20,7 +19,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from consultations.forms import ConsultationIntakeForm, HandlingForm, ReferralUpdateForm
-from consultations.models import AccessAction, Route, Topic
+from consultations.models import AccessAction, ExpertBooking, Referral, Route, Topic
 from consultations.selectors import (
     BadMonth,
     access_referral_of_consultation,
@@ -30,6 +29,7 @@ from consultations.selectors import (
     parse_month,
     referrals_for_operator,
     shift_month,
+    statistics_export_rows,
     user_operator,
 )
 from consultations.services import (
@@ -44,6 +44,8 @@ from consultations.services import (
     service_level_at,
     statistics_export_log,
 )
+from kyodo_center.exports import csv_response
+from kyodo_center.history import history_for
 from kyodo_center.roles import (
     OPERATOR,
     STAFF_ROLES,
@@ -185,7 +187,7 @@ class ConsultationDetailView(RoleRequiredMixin, View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         user = request.user
         if user_has_role(user, OPERATOR) and not user_has_role(user, *STAFF_ROLES):
-            if request.method != "GET":
+            if request.method not in ("GET", "HEAD"):
                 raise Http404("相談記録が見つかりません。")
             referral = access_referral_of_consultation(user=user, consultation_pk=kwargs["pk"])
             return redirect("consultations:referral_detail", pk=referral.pk)
@@ -219,6 +221,7 @@ class ConsultationDetailView(RoleRequiredMixin, View):
                 "consultation": consultation,
                 "form": form,
                 "level": service_level_at(consultation.received_at),
+                "history": history_for(consultation, related=[Referral, ExpertBooking]),
             },
             status=status,
         )
@@ -295,7 +298,14 @@ class ReferralDetailView(OperatorRequiredMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"referral": referral, "consultation": referral.consultation, "form": form},
+            {
+                "referral": referral,
+                "consultation": referral.consultation,
+                "form": form,
+                # The referral's own history only: the operator may see this referral (the
+                # access check above), not the rest of the consultation's record.
+                "history": history_for(referral),
+            },
             status=status,
         )
 
@@ -333,23 +343,10 @@ class StatisticsCsvView(RoleRequiredMixin, View):
         except BadMonth:
             return bad_month_response(request, request.GET.get("month", ""))
         total, sections = monthly_statistics(month=month)
-        # UTF-8 with a BOM, not cp932: Excel on Japanese Windows reads a CSV as cp932 unless it
-        # starts with a UTF-8 BOM, and with the BOM it reads UTF-8. UTF-8 keeps every character
-        # an organisation or topic name may hold (髙, 﨑, ①, 〜 …), where cp932 would fail or
-        # substitute; LibreOffice, Numbers and Excel for Mac honour the BOM as well.
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"consultations-statistics-{month:%Y-%m}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response.write("\ufeff")
-        writer = csv.writer(response, lineterminator="\r\n")
-        writer.writerow(["対象月", f"{month.year}年{month.month}月"])
-        writer.writerow(["相談件数", total])
-        writer.writerow([])
-        writer.writerow(["区分", "項目", "件数", "割合(%)"])
-        rows = 0
-        for section in sections:
-            for row in section.rows:
-                writer.writerow([section.title, row.label, row.count, row.percent])
-                rows += 1
+        response = csv_response(
+            filename=f"consultations-statistics-{month:%Y-%m}.csv",
+            rows=statistics_export_rows(month=month, total=total, sections=sections),
+        )
+        rows = sum(len(section.rows) for section in sections)
         statistics_export_log(user=request.user, month=month, rows=rows)
         return response

@@ -18,7 +18,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from facilities.models import Booking, Closure, DisplayBlock, Equipment, Facility, Room
+from facilities.models import (
+    Booking,
+    Closure,
+    DisplayBlock,
+    Equipment,
+    EquipmentLoan,
+    Facility,
+    Room,
+)
 from facilities.services import (
     FacilityError,
     closure_ensure_year_end,
@@ -30,6 +38,8 @@ from facilities.services import (
     room_capacity_problem,
     room_save,
 )
+from kyodo_center.audit import PersonalDataChangelistMixin
+from kyodo_center.history import HistoryAdminMixin
 
 
 class ServiceRulesAdminMixin:
@@ -112,7 +122,7 @@ class EquipmentInline(admin.TabularInline):
 
 
 @admin.register(Facility)
-class FacilityAdmin(ServiceRulesAdminMixin, admin.ModelAdmin):
+class FacilityAdmin(HistoryAdminMixin, ServiceRulesAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "opens_at",
@@ -135,7 +145,7 @@ class FacilityAdmin(ServiceRulesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(ServiceRulesAdminMixin, admin.ModelAdmin):
+class RoomAdmin(HistoryAdminMixin, ServiceRulesAdminMixin, admin.ModelAdmin):
     form = RoomAdminForm
     list_display = ["name", "facility", "capacity", "is_active", "sort_order"]
     list_filter = ["facility", "is_active"]
@@ -146,7 +156,7 @@ class RoomAdmin(ServiceRulesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Equipment)
-class EquipmentAdmin(ServiceRulesAdminMixin, admin.ModelAdmin):
+class EquipmentAdmin(HistoryAdminMixin, ServiceRulesAdminMixin, admin.ModelAdmin):
     form = EquipmentAdminForm
     list_display = ["name", "facility", "stock", "is_active"]
     list_filter = ["facility", "is_active"]
@@ -157,7 +167,7 @@ class EquipmentAdmin(ServiceRulesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(ServiceRulesAdminMixin, admin.ModelAdmin):
+class ClosureAdmin(HistoryAdminMixin, ServiceRulesAdminMixin, admin.ModelAdmin):
     list_display = ["date", "start_time", "end_time", "kind", "note", "facility"]
     list_filter = ["kind", "facility"]
     date_hierarchy = "date"
@@ -199,7 +209,8 @@ class ClosureAdmin(ServiceRulesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmin):
+    history_related = [EquipmentLoan]
     list_display = ["pk", "room", "period", "booker", "attendees", "status"]
     list_filter = ["status", "room"]
     search_fields = ["booker_name", "group__name", "group__registration_number", "purpose"]

@@ -12,7 +12,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_center.history import track
 
+
+@track
 class Facility(models.Model):
     name = models.CharField(_("施設名"), max_length=100, unique=True)
     address = models.CharField(_("所在地"), max_length=200, blank=True)
@@ -55,6 +58,7 @@ class Facility(models.Model):
         return self.name
 
 
+@track
 class Room(models.Model):
     facility = models.ForeignKey(
         Facility, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("施設")
@@ -90,6 +94,7 @@ class ClosureKind(models.TextChoices):
     OTHER = "other", _("その他")
 
 
+@track
 class Closure(models.Model):
     """A day, or part of a day, on which the facility is closed."""
 
@@ -170,6 +175,7 @@ class DisplayBlock(models.Model):
         return f"{self.name} {self.start_time:%H:%M}〜{self.end_time:%H:%M}"
 
 
+@track
 class Equipment(models.Model):
     """Lendable equipment (貸出備品: スクリーン, プロジェクター, パソコン) with a stock count."""
 
@@ -209,6 +215,7 @@ class BookingOwner(models.TextChoices):
     EVENT = "event", _("講座・イベント")
 
 
+@track
 class Booking(models.Model):
     """A room booking over the half-open period [start, end).
 
@@ -267,7 +274,9 @@ class Booking(models.Model):
         choices=BookingOwner.choices,
         default=BookingOwner.COUNTER,
         editable=False,
-        help_text=_("窓口以外が管理する予約は、その画面（講座・イベントなど）からだけ変更・取消できます。"),
+        help_text=_(
+            "窓口以外が管理する予約は、その画面（講座・イベントなど）からだけ変更・取消できます。"
+        ),
     )
 
     class Meta:
@@ -331,6 +340,7 @@ class Booking(models.Model):
         return self.status == BookingStatus.ACTIVE
 
 
+@track
 class EquipmentLoan(models.Model):
     """Units of one equipment item lent with a booking, for the booking's whole period."""
 

@@ -18,6 +18,7 @@ from facilities.models import Facility
 from facilities.resource_models import (
     DisplayItem,
     DisplayPlace,
+    MachineQueueEntry,
     MachineUse,
     Mailbox,
     MailboxAllowance,
@@ -31,7 +32,9 @@ from facilities.resource_services import (
     mailbox_create_range,
 )
 from facilities.services import FacilityError
+from kyodo_center.audit import PersonalDataChangelistMixin
 from kyodo_center.forms import JapaneseInputMixin
+from kyodo_center.history import HistoryAdminMixin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -46,7 +49,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfficeMachine)
-class OfficeMachineAdmin(admin.ModelAdmin):
+class OfficeMachineAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    history_related = [MachineUse, MachineQueueEntry]
     list_display = ["name", "facility", "out_of_order", "out_of_order_note", "is_active"]
     list_filter = ["facility", "out_of_order", "is_active"]
     list_select_related = ["facility"]
@@ -62,7 +66,8 @@ class MailboxRangeForm(JapaneseInputMixin, forms.Form):
 
 
 @admin.register(Mailbox)
-class MailboxAdmin(admin.ModelAdmin):
+class MailboxAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    history_related = [MailboxAssignment, MailboxWaitlistEntry]
     list_display = ["number", "facility", "is_active", "note"]
     list_filter = ["facility", "is_active"]
     list_select_related = ["facility"]
@@ -107,21 +112,22 @@ class MailboxAdmin(admin.ModelAdmin):
 
 
 @admin.register(MailboxAllowance)
-class MailboxAllowanceAdmin(admin.ModelAdmin):
+class MailboxAllowanceAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["group", "max_boxes", "reason"]
     list_select_related = ["group"]
     autocomplete_fields = ["group"]
 
 
 @admin.register(DisplayPlace)
-class DisplayPlaceAdmin(admin.ModelAdmin):
+class DisplayPlaceAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    history_related = [DisplayItem]
     list_display = ["facility", "kind", "capacity"]
     list_filter = ["facility"]
     list_select_related = ["facility"]
 
 
 @admin.register(MachineUse)
-class MachineUseAdmin(ReadOnlyAdmin):
+class MachineUseAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, ReadOnlyAdmin):
     list_display = ["started_at", "finished_at", "machine", "user_display", "sheets", "paper_size"]
     list_filter = ["machine", "paper_size"]
     date_hierarchy = "started_at"
@@ -133,7 +139,7 @@ class MachineUseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MailboxAssignment)
-class MailboxAssignmentAdmin(ReadOnlyAdmin):
+class MailboxAssignmentAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, ReadOnlyAdmin):
     list_display = ["mailbox", "group", "period", "status", "released_on"]
     list_filter = ["status"]
     list_select_related = ["mailbox", "group"]
@@ -141,14 +147,14 @@ class MailboxAssignmentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MailboxWaitlistEntry)
-class MailboxWaitlistEntryAdmin(ReadOnlyAdmin):
+class MailboxWaitlistEntryAdmin(HistoryAdminMixin, ReadOnlyAdmin):
     list_display = ["requested_at", "group", "status", "offered_mailbox"]
     list_filter = ["status"]
     list_select_related = ["group", "offered_mailbox"]
 
 
 @admin.register(DisplayItem)
-class DisplayItemAdmin(ReadOnlyAdmin):
+class DisplayItemAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, ReadOnlyAdmin):
     list_display = ["title", "place", "requester_name", "start_date", "end_date", "taken_down_on"]
     list_filter = ["place"]
     list_select_related = ["place"]

@@ -23,6 +23,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_center.history import track
+
 __all__ = [
     "DisplayItem",
     "DisplayPlace",
@@ -42,6 +44,7 @@ __all__ = [
 
 
 # --- Office machines (事務機器) ---
+@track
 class OfficeMachine(models.Model):
     facility = models.ForeignKey(
         "facilities.Facility",
@@ -78,6 +81,7 @@ class PaperSize(models.TextChoices):
     OTHER = "other", _("その他")
 
 
+@track
 class MachineUse(models.Model):
     """One use of an office machine. In progress while ``finished_at`` is empty."""
 
@@ -163,6 +167,7 @@ class MachineQueueStatus(models.TextChoices):
     CANCELLED = "cancelled", _("取消")
 
 
+@track
 class MachineQueueEntry(models.Model):
     """Someone waiting for a busy machine. Registered groups (◎) come first, then arrival order."""
 
@@ -216,6 +221,7 @@ class MachineQueueEntry(models.Model):
 
 
 # --- Mailbox-lockers (メールボックス兼ロッカー) ---
+@track
 class Mailbox(models.Model):
     facility = models.ForeignKey(
         "facilities.Facility",
@@ -253,6 +259,7 @@ class MailboxAssignmentStatus(models.TextChoices):
     RELEASED = "released", _("返却・回収済み")
 
 
+@track
 class MailboxAssignment(models.Model):
     """A box lent to a registered group over ``period`` (a date range, upper bound exclusive)."""
 
@@ -324,6 +331,7 @@ class MailboxAssignment(models.Model):
         return self.period.upper - dt.timedelta(days=1)
 
 
+@track
 class MailboxAllowance(models.Model):
     """Ward staff let a group hold more than one box (the default is one)."""
 
@@ -362,6 +370,7 @@ class WaitlistStatus(models.TextChoices):
 OPEN_WAITLIST_STATUSES = (WaitlistStatus.WAITING, WaitlistStatus.OFFERED)
 
 
+@track
 class MailboxWaitlistEntry(models.Model):
     """A registered group waiting for a box, served strictly in order of ``requested_at``."""
 
@@ -440,6 +449,7 @@ class DisplayPlaceKind(models.TextChoices):
     PAMPHLET = "pamphlet", _("パンフレットスタンド")
 
 
+@track
 class DisplayPlace(models.Model):
     """How many items one kind of place holds at once (set by ward staff)."""
 
@@ -468,6 +478,7 @@ class DisplayPlace(models.Model):
         return f"{self.get_kind_display()}（{self.capacity}枠）"
 
 
+@track
 class DisplayItem(models.Model):
     """A poster or pamphlet displayed from ``start_date`` to ``end_date`` (both included)."""
 

@@ -88,6 +88,20 @@ class MachineStatistics:
     total_sheets: int
 
 
+def machine_statistics_export_rows(stats: MachineStatistics) -> list[list[object]]:
+    """The month's machine statistics as exported (CSV and .xlsx)."""
+    rows: list[list[object]] = [
+        ["対象月", f"{stats.month.year}年{stats.month.month}月"],
+        ["利用件数", stats.total_uses],
+        ["枚数・部数の合計", stats.total_sheets],
+        [],
+        ["区分", "名称", "登録番号", "利用件数", "枚数・部数"],
+    ]
+    rows.extend(["機器別", row.label, "", row.uses, row.sheets] for row in stats.by_machine)
+    rows.extend(["団体別", row.label, row.code, row.uses, row.sheets] for row in stats.by_group)
+    return rows
+
+
 def machine_monthly_statistics(
     *, month: dt.date, facility: Facility | None = None
 ) -> MachineStatistics:

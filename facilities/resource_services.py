@@ -42,6 +42,7 @@ from facilities.resource_models import (
 from facilities.services import FacilityError, jdate
 from groups.models import Group
 from groups.services import group_is_registered_on, registered_on_q
+from kyodo_center.history import records_actor
 
 DEFAULT_FIRST_MAILBOX = 1
 DEFAULT_LAST_MAILBOX = 36
@@ -79,6 +80,7 @@ def _check_sheets(sheets: int | None) -> int:
     return sheets
 
 
+@records_actor("by")
 def machine_use_log(
     *,
     machine: OfficeMachine,
@@ -106,7 +108,7 @@ def machine_use_log(
     if started_at > now + FUTURE_START_TOLERANCE:
         raise FacilityError("開始時刻が未来になっています。現在以前の時刻を入力してください。")
     with transaction.atomic():
-        locked = OfficeMachine.objects.select_for_update().get(pk=machine.pk)
+        locked = OfficeMachine.objects.select_for_update(no_key=True).get(pk=machine.pk)
         _check_machine_usable(locked)
         if in_progress:
             current = _use_in_progress(locked)
@@ -154,7 +156,11 @@ def machine_use_finish(
     """End a use in progress (the 終了 button); the count may be corrected at the same time."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = MachineUse.objects.select_for_update().select_related("machine").get(pk=use.pk)
+        locked = (
+            MachineUse.objects.select_for_update(no_key=True)
+            .select_related("machine")
+            .get(pk=use.pk)
+        )
         if locked.finished_at is not None:
             raise FacilityError("この利用は既に終了しています。")
         locked.finished_at = max(now, locked.started_at)
@@ -171,7 +177,7 @@ def machine_mark_out_of_order(
 ) -> OfficeMachine:
     """故障中: uses cannot be logged until the machine is marked repaired."""
     with transaction.atomic():
-        locked = OfficeMachine.objects.select_for_update().get(pk=machine.pk)
+        locked = OfficeMachine.objects.select_for_update(no_key=True).get(pk=machine.pk)
         locked.out_of_order = True
         locked.out_of_order_note = note.strip()
         locked.out_of_order_since = now or timezone.now()
@@ -181,7 +187,7 @@ def machine_mark_out_of_order(
 
 def machine_mark_repaired(*, machine: OfficeMachine) -> OfficeMachine:
     with transaction.atomic():
-        locked = OfficeMachine.objects.select_for_update().get(pk=machine.pk)
+        locked = OfficeMachine.objects.select_for_update(no_key=True).get(pk=machine.pk)
         locked.out_of_order = False
         locked.out_of_order_note = ""
         locked.out_of_order_since = None
@@ -219,6 +225,7 @@ def machine_queue_join(
     )
 
 
+@records_actor("by")
 def machine_queue_start(
     *,
     entry: MachineQueueEntry,
@@ -230,8 +237,8 @@ def machine_queue_start(
     """The next in the queue starts using the machine; nobody is served out of turn."""
     now = now or timezone.now()
     with transaction.atomic():
-        machine = OfficeMachine.objects.select_for_update().get(pk=entry.machine_id)
-        locked = MachineQueueEntry.objects.select_for_update().get(pk=entry.pk)
+        machine = OfficeMachine.objects.select_for_update(no_key=True).get(pk=entry.machine_id)
+        locked = MachineQueueEntry.objects.select_for_update(no_key=True).get(pk=entry.pk)
         if locked.status != MachineQueueStatus.WAITING:
             raise FacilityError("この順番待ちは既に利用開始または取消されています。")
         first = machine_queue_waiting(machine).first()
@@ -258,7 +265,7 @@ def machine_queue_start(
 
 def machine_queue_cancel(*, entry: MachineQueueEntry) -> MachineQueueEntry:
     with transaction.atomic():
-        locked = MachineQueueEntry.objects.select_for_update().get(pk=entry.pk)
+        locked = MachineQueueEntry.objects.select_for_update(no_key=True).get(pk=entry.pk)
         if locked.status != MachineQueueStatus.WAITING:
             raise FacilityError("この順番待ちは既に利用開始または取消されています。")
         locked.status = MachineQueueStatus.CANCELLED
@@ -318,7 +325,7 @@ def _check_group_may_hold_a_box(group: Group, today: dt.date) -> None:
 
 def _lock_group_and_check_allowance(group: Group, today: dt.date) -> Group:
     """Lock the group row, then refuse a box beyond its allowance (one unless staff allow more)."""
-    locked = Group.objects.select_for_update().get(pk=group.pk)
+    locked = Group.objects.select_for_update(no_key=True).get(pk=group.pk)
     _check_group_may_hold_a_box(locked, today)
     allowance = MailboxAllowance.objects.filter(group=locked).first()
     allowed = allowance.max_boxes if allowance else 1
@@ -341,6 +348,7 @@ def _period_for(group: Group, today: dt.date) -> DateRange:
     return DateRange(today, group.valid_until + dt.timedelta(days=1), "[)")
 
 
+@records_actor("by")
 def mailbox_assign(
     *,
     mailbox: Mailbox,
@@ -357,7 +365,7 @@ def mailbox_assign(
     today = today or timezone.localdate()
     with transaction.atomic():
         locked_group = _lock_group_and_check_allowance(group, today)
-        box = Mailbox.objects.select_for_update().get(pk=mailbox.pk)
+        box = Mailbox.objects.select_for_update(no_key=True).get(pk=mailbox.pk)
         if not box.is_active:
             raise FacilityError(f"メールボックス{box}は現在使用できません。")
         holder = (
@@ -413,6 +421,7 @@ def mailbox_waitlist_open(facility: Facility) -> QuerySet[MailboxWaitlistEntry]:
     )
 
 
+@records_actor("by")
 def mailbox_apply(
     *,
     facility: Facility,
@@ -464,7 +473,7 @@ def mailbox_apply(
 def _next_waiting(facility: Facility, today: dt.date) -> MailboxWaitlistEntry | None:
     """The first group in line whose registration is still valid (lapsed ones are passed over)."""
     return (
-        MailboxWaitlistEntry.objects.select_for_update(of=("self",))
+        MailboxWaitlistEntry.objects.select_for_update(of=("self",), no_key=True)
         .filter(facility=facility, status=WaitlistStatus.WAITING)
         .filter(registered_on_q(today, prefix="group__"))
         .select_related("group")
@@ -480,7 +489,7 @@ def mailbox_offer_free_boxes(*, facility: Facility, today: dt.date) -> list[Mail
         entry = _next_waiting(facility, today)
         if entry is None:
             break
-        box = mailbox_free(facility).select_for_update().first()
+        box = mailbox_free(facility).select_for_update(no_key=True).first()
         if box is None:
             break
         entry.status = WaitlistStatus.OFFERED
@@ -491,6 +500,7 @@ def mailbox_offer_free_boxes(*, facility: Facility, today: dt.date) -> list[Mail
     return offers
 
 
+@records_actor("by")
 def mailbox_release(
     *, assignment: MailboxAssignment, today: dt.date | None = None, by: Any = None
 ) -> MailboxWaitlistEntry | None:
@@ -498,7 +508,7 @@ def mailbox_release(
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = (
-            MailboxAssignment.objects.select_for_update()
+            MailboxAssignment.objects.select_for_update(no_key=True)
             .select_related("mailbox__facility")
             .get(pk=assignment.pk)
         )
@@ -511,6 +521,7 @@ def mailbox_release(
     return next((o for o in offers if o.offered_mailbox_id == locked.mailbox_id), None)
 
 
+@records_actor("by")
 def mailbox_offer_accept(
     *, entry: MailboxWaitlistEntry, today: dt.date | None = None, by: Any = None
 ) -> MailboxAssignment:
@@ -518,7 +529,7 @@ def mailbox_offer_accept(
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = (
-            MailboxWaitlistEntry.objects.select_for_update(of=("self",))
+            MailboxWaitlistEntry.objects.select_for_update(of=("self",), no_key=True)
             .select_related("group", "offered_mailbox")
             .get(pk=entry.pk)
         )
@@ -539,7 +550,7 @@ def _close_entry(
 ) -> MailboxWaitlistEntry | None:
     with transaction.atomic():
         locked = (
-            MailboxWaitlistEntry.objects.select_for_update(of=("self",))
+            MailboxWaitlistEntry.objects.select_for_update(of=("self",), no_key=True)
             .select_related("facility")
             .get(pk=entry.pk)
         )
@@ -579,7 +590,7 @@ def mailbox_assignment_extend(
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = (
-            MailboxAssignment.objects.select_for_update(of=("self",))
+            MailboxAssignment.objects.select_for_update(of=("self",), no_key=True)
             .select_related("group", "mailbox")
             .get(pk=assignment.pk)
         )
@@ -619,6 +630,7 @@ def display_peak(place: DisplayPlace, start: dt.date, end: dt.date) -> tuple[int
     return peak, peak_day
 
 
+@records_actor("by")
 def display_item_create(
     *,
     place: DisplayPlace,
@@ -643,7 +655,7 @@ def display_item_create(
     if end_date < today:
         raise FacilityError("掲示終了日が過ぎています。今日以降の日付を入力してください。")
     with transaction.atomic():
-        locked = DisplayPlace.objects.select_for_update().get(pk=place.pk)
+        locked = DisplayPlace.objects.select_for_update(no_key=True).get(pk=place.pk)
         peak, peak_day = display_peak(locked, start_date, end_date)
         if peak >= locked.capacity:
             raise FacilityError(
@@ -663,13 +675,14 @@ def display_item_create(
     return item
 
 
+@records_actor("by")
 def display_item_take_down(
     *, item: DisplayItem, today: dt.date | None = None, by: Any = None
 ) -> DisplayItem:
     """撤去済み: the item is off the board, and its place is free again."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        locked = DisplayItem.objects.select_for_update().get(pk=item.pk)
+        locked = DisplayItem.objects.select_for_update(no_key=True).get(pk=item.pk)
         if locked.taken_down_on is not None:
             raise FacilityError(f"「{locked.title}」は既に撤去済みです。")
         locked.taken_down_on = today

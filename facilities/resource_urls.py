@@ -37,8 +37,13 @@ urlpatterns = [
     ),
     path(
         "machines/statistics.csv",
-        views.MachineStatisticsCsvView.as_view(),
+        views.MachineStatisticsExportView.as_view(),
         name="machine_statistics_csv",
+    ),
+    path(
+        "machines/statistics.xlsx",
+        views.MachineStatisticsExportView.as_view(file_format="xlsx"),
+        name="machine_statistics_xlsx",
     ),
     # Mailbox-lockers (メールボックス兼ロッカー)
     path("mailboxes/", views.MailboxBoardView.as_view(), name="mailboxes"),

@@ -6,7 +6,6 @@ re-renders the page with the Japanese message and a 4xx status; nothing already 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from typing import Any
@@ -39,6 +38,8 @@ from facilities.resource_models import (
     OfficeMachine,
 )
 from facilities.services import FacilityError
+from kyodo_center.audit import log_personal_data_list
+from kyodo_center.exports import csv_response, xlsx_response
 from kyodo_center.forms import half_width
 from kyodo_center.roles import STAFF_ROLES, WARD_STAFF, RoleRequiredMixin, user_has_role
 
@@ -54,7 +55,7 @@ class ResourceView(RoleRequiredMixin, View):
     def facility(self) -> Facility:
         raw = self.request.GET.get("facility") or self.request.POST.get("facility")
         facilities = Facility.objects.all()
-        if raw and raw.isdigit():
+        if raw and raw.isascii() and raw.isdigit():
             return get_object_or_404(facilities, pk=int(raw))
         facility = facilities.first()
         if facility is None:
@@ -215,6 +216,8 @@ class MachineUseListView(ResourceView):
 
     def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
         paginator = Paginator(selectors.machine_uses(facility), self.page_size)
+        # The log shows who used the machines (names): one access-log line per view.
+        log_personal_data_list(self.request, listed=f"事務機器の利用記録一覧 {facility}")
         return {"page": paginator.get_page(self.request.GET.get("page"))}
 
 
@@ -267,29 +270,21 @@ class MachineStatisticsView(ResourceView):
         }
 
 
-class MachineStatisticsCsvView(MachineStatisticsView):
+class MachineStatisticsExportView(MachineStatisticsView):
+    """The month's statistics as CSV, or as .xlsx that keeps registration numbers as text."""
+
+    file_format = "csv"
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         month = parse_month(request.GET.get("month"), timezone.localdate())
         if month is None:
             return self.bad_month()
         stats = selectors.machine_monthly_statistics(month=month, facility=self.facility())
-        # UTF-8 with a BOM: Japanese Excel reads a CSV as cp932 unless it starts with the BOM.
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="office-machines-{month:%Y-%m}.csv"'
-        )
-        response.write("\ufeff")
-        writer = csv.writer(response, lineterminator="\r\n")
-        writer.writerow(["対象月", f"{month.year}年{month.month}月"])
-        writer.writerow(["利用件数", stats.total_uses])
-        writer.writerow(["枚数・部数の合計", stats.total_sheets])
-        writer.writerow([])
-        writer.writerow(["区分", "名称", "登録番号", "利用件数", "枚数・部数"])
-        for row in stats.by_machine:
-            writer.writerow(["機器別", row.label, "", row.uses, row.sheets])
-        for row in stats.by_group:
-            writer.writerow(["団体別", row.label, row.code, row.uses, row.sheets])
-        return response
+        rows = selectors.machine_statistics_export_rows(stats)
+        filename = f"office-machines-{month:%Y-%m}.{self.file_format}"
+        if self.file_format == "xlsx":
+            return xlsx_response(filename=filename, rows=rows, sheet_title="事務機器の月次集計")
+        return csv_response(filename=filename, rows=rows)
 
 
 # --- Mailbox-lockers ---

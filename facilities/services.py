@@ -42,6 +42,7 @@ from facilities.models import (
 )
 from groups.models import Group
 from groups.services import group_is_registered_on
+from kyodo_center.history import records_actor
 
 # 年末年始: 12/29 to 1/3 (seed 000 §1(4) エ: 通年（年末年始、保守点検日を除く）).
 YEAR_END_DAYS: tuple[tuple[int, int, int], ...] = (
@@ -544,6 +545,7 @@ def _save_booking_or_refuse(booking: Booking) -> None:
         raise BookingConflict("同じ部屋・同じ時間帯に別の予約があります。") from error
 
 
+@records_actor("created_by")
 def booking_create(
     *,
     request: BookingRequest,
@@ -576,6 +578,7 @@ def booking_create(
     return booking
 
 
+@records_actor("updated_by")
 def booking_update(
     *,
     booking: Booking,
@@ -608,6 +611,7 @@ def booking_update(
     return locked
 
 
+@records_actor("cancelled_by")
 def booking_cancel(
     *,
     booking: Booking,

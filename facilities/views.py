@@ -22,7 +22,7 @@ from django.views import View
 from facilities import selectors, services
 from facilities.filters import BookingFilter
 from facilities.forms import BookingCancelForm, BookingForm
-from facilities.models import Booking, BookingOwner, Facility
+from facilities.models import Booking, BookingOwner, EquipmentLoan, Facility
 from facilities.services import (
     SLOT_MINUTES,
     BookingConflict,
@@ -31,9 +31,10 @@ from facilities.services import (
     add_months,
     jdate,
 )
-from kyodo_center.audit import log_personal_data_access
+from kyodo_center.audit import log_personal_data_access, log_personal_data_list
 from kyodo_center.cache import content_versions, public_page_cache
 from kyodo_center.forms import half_width
+from kyodo_center.history import history_for
 from kyodo_center.models import PersonalDataAction
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
 
@@ -300,6 +301,7 @@ class BookingCreateView(BookingFormMixin, CounterView):
         facility = self.facility()
         if request.POST.get("action") == "search":
             # Searching for a group re-shows the form with everything typed so far.
+            log_group_search(request)
             form = self.build_form(facility, initial=request.POST.dict())
             return render(request, self.template_name, {"form": form, "facility": facility})
         form = self.build_form(facility, data=request.POST)
@@ -349,6 +351,7 @@ class BookingUpdateView(BookingFormMixin, CounterView):
         facility = booking.room.facility
         context: dict[str, Any] = {"facility": facility, "booking": booking}
         if request.POST.get("action") == "search":
+            log_group_search(request)
             context["form"] = self.build_form(
                 facility, initial=request.POST.dict(), booking=booking
             )
@@ -388,7 +391,11 @@ class BookingDetailView(CounterView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         booking = booking_for_display(pk)
         log_personal_data_access(request, record=f"予約 #{booking.pk}")
-        context = {"booking": booking, "cancel_form": BookingCancelForm()}
+        context = {
+            "booking": booking,
+            "cancel_form": BookingCancelForm(),
+            "history": history_for(booking, related=[EquipmentLoan]),
+        }
         return render(request, "facilities/counter/booking_detail.html", context)
 
 
@@ -409,7 +416,11 @@ class BookingCancelView(CounterView):
                 return redirect("bookings:detail", pk=booking.pk)
         else:
             status = 400
-        context = {"booking": booking, "cancel_form": form}
+        context = {
+            "booking": booking,
+            "cancel_form": form,
+            "history": history_for(booking, related=[EquipmentLoan]),
+        }
         return render(request, "facilities/counter/booking_detail.html", context, status=status)
 
 
@@ -437,12 +448,25 @@ class BookingListView(CounterView):
         page = Paginator(booking_filter.qs, self.page_size).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
+        # The list shows bookers' names and contacts: one log line per view, with the search.
+        log_personal_data_list(
+            request,
+            listed="予約一覧",
+            search=" ".join(f"{key}={value}" for key, value in query.items() if value),
+        )
         context = {
             "filter": booking_filter,
             "page": page,
             "query": query.urlencode(),
         }
         return render(request, "facilities/counter/booking_list.html", context, status=status)
+
+
+def log_group_search(request: HttpRequest) -> None:
+    """The booking form's group search lists registered groups: logged like any such list."""
+    log_personal_data_list(
+        request, listed="団体検索（予約）", search=request.POST.get("group_query", "")
+    )
 
 
 def describe(booking: Booking) -> str:

@@ -22,7 +22,8 @@ from groups.models import (
     Group,
     GroupEvent,
 )
-from kyodo_center.audit import log_personal_data_access
+from kyodo_center.audit import PersonalDataChangelistMixin, log_personal_data_access
+from kyodo_center.history import HistoryAdminMixin
 
 DECISION_NONE = ""
 DECISION_APPROVE = "approve"
@@ -115,8 +116,10 @@ class GroupReviewForm(forms.ModelForm):
 
 class GroupEventInline(admin.TabularInline):
     model = GroupEvent
-    verbose_name = "履歴"
-    verbose_name_plural = "履歴"
+    # The review's decisions (申請・承認・却下とその理由・更新) are domain data shown to staff; the
+    # audit trail of every field change is the 履歴 below (kyodo_center.history).
+    verbose_name = "審査の記録"
+    verbose_name_plural = "審査の記録"
     fields = ["at", "action", "by", "note"]
     readonly_fields = fields
     extra = 0
@@ -133,7 +136,7 @@ class GroupEventInline(admin.TabularInline):
 
 
 @admin.register(Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmin):
     form = GroupReviewForm
     list_display = [
         "receipt_number",

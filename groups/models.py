@@ -18,6 +18,8 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_center.history import track
+
 
 class PrivateStorage(FileSystemStorage):
     """Files under MEDIA_ROOT/private, never given a URL: staff read them through a checked view."""
@@ -104,6 +106,7 @@ def _all_checked() -> Q:
     return Q(**{f"check_{key}": True for key in CRITERION_KEYS})
 
 
+@track
 class Group(models.Model):
     """A civic group and its registration. Registered on a date = approved and date in validity."""
 

@@ -27,6 +27,7 @@ from groups.models import (
     RegistrationCounter,
     SubmissionChannel,
 )
+from kyodo_center.history import records_actor
 
 BYLAWS_MAX_BYTES: int = settings.BYLAWS_MAX_BYTES  # within the request cap (settings)
 PENDING_UPLOAD_LIFETIME = dt.timedelta(days=1)
@@ -217,6 +218,7 @@ def pending_upload_get(token: uuid.UUID | str) -> PendingUpload | None:
     return PendingUpload.objects.filter(token=token).first()
 
 
+@records_actor("entered_by")
 def group_apply(
     *,
     data: Mapping[str, Any],
@@ -337,6 +339,7 @@ def _locked_pending(group: Group) -> Group:
     return locked
 
 
+@records_actor("by")
 def group_approve(*, group: Group, by: Any, today: dt.date | None = None) -> Group:
     """Approve an application: all six criteria checked, or a confirmed public-body category.
     It gets the next registration number of the fiscal year and validity to the next 3/31."""
@@ -372,6 +375,7 @@ def group_approve(*, group: Group, by: Any, today: dt.date | None = None) -> Gro
     return locked
 
 
+@records_actor("by")
 def group_reject(*, group: Group, by: Any, reason: str) -> Group:
     """Reject an application; the reason is required and kept. The group may apply again."""
     reason = (reason or "").strip()
@@ -390,6 +394,7 @@ def group_reject(*, group: Group, by: Any, reason: str) -> Group:
     return locked
 
 
+@records_actor("by")
 def group_renew(*, group: Group, by: Any, today: dt.date | None = None) -> Group:
     """Extend a valid registration to the end of the next fiscal year (before it lapses on 4/1)."""
     today = today or timezone.localdate()
@@ -415,6 +420,7 @@ def group_renew(*, group: Group, by: Any, today: dt.date | None = None) -> Group
     return locked
 
 
+@records_actor("by")
 def groups_renew(
     *, groups: Iterable[Group], by: Any, today: dt.date | None = None
 ) -> tuple[list[Group], list[str]]:
@@ -429,6 +435,7 @@ def groups_renew(
     return renewed, errors
 
 
+@records_actor("by")
 def groups_approve(
     *, groups: Iterable[Group], by: Any, today: dt.date | None = None
 ) -> tuple[list[Group], list[str]]:

@@ -20,12 +20,7 @@ PANEL_APPS = ("facilities", "groups", "consultations", "programs")
 def collect_panels(kind: str, request: HttpRequest, today: dt.date) -> list[dict[str, Any]]:
     panels = []
     for app in PANEL_APPS:
-        try:
-            module = importlib.import_module(f"{app}.panels")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app}.panels":
-                raise
-            continue
+        module = importlib.import_module(f"{app}.panels")
         provider = getattr(module, f"{kind}_panel", None)
         if provider is None:
             continue

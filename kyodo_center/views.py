@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.views import LoginView
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
@@ -54,8 +54,5 @@ class RoleAwareLoginView(LoginView):
     def get_default_redirect_url(self) -> str:
         user = self.request.user
         if not user_has_role(user, *STAFF_ROLES) and user_has_role(user, OPERATOR):
-            try:
-                return reverse("consultations:referral_list")
-            except NoReverseMatch:
-                pass
+            return reverse("consultations:referral_list")
         return super().get_default_redirect_url()

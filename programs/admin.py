@@ -14,6 +14,8 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from kyodo_center.audit import PersonalDataChangelistMixin
+from kyodo_center.history import HistoryAdminMixin
 from programs.models import Event, EventSeries, Registration
 from programs.services import ProgramError, event_update_details
 
@@ -36,7 +38,8 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    history_related = [Registration]
     list_display = ["title", "kind", "starts_at", "venue", "capacity", "status", "is_public"]
     list_filter = ["kind", "status", "is_public"]
     search_fields = ["title", "description", "venue_text", "room__name"]
@@ -110,7 +113,7 @@ class EventSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmin):
     """Read-only list of applications, searchable by name, contact or receipt number."""
 
     list_display = ["receipt", "event", "name", "contact", "party_size", "status", "attended"]

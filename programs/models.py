@@ -16,6 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_center.history import track
+
 # Largest party one registration may bring (a family, a group's members).
 MAX_PARTY_SIZE = 10
 CENTRE_ORGANISER = "区民協働交流センター"
@@ -49,6 +51,7 @@ class EventSeries(models.Model):
         return self.title
 
 
+@track
 class Event(models.Model):
     kind = models.CharField(_("種類"), max_length=20, choices=EventKind.choices)
     title = models.CharField(_("名称"), max_length=200)
@@ -205,6 +208,7 @@ class RegistrationChannel(models.TextChoices):
     COUNTER = "counter", _("窓口・電話")
 
 
+@track
 class Registration(models.Model):
     """One application (one or more people) to an event.
 

@@ -167,6 +167,30 @@ def roster(event: Event) -> list[Registration]:
     return list(event.registrations.filter(status=RegistrationStatus.CONFIRMED).order_by("number"))
 
 
+ROSTER_EXPORT_HEADER = ["受付番号", "氏名", "連絡先", "人数", "状態", "受付方法", "出席", "備考"]
+
+
+def roster_export_rows(event: Event) -> list[list[object]]:
+    """The roster as exported (CSV and .xlsx): a header, then every registration not cancelled."""
+    rows: list[list[object]] = [list(ROSTER_EXPORT_HEADER)]
+    for registration in event_registrations(event):
+        if registration.status == RegistrationStatus.CANCELLED:
+            continue
+        rows.append(
+            [
+                registration.receipt_code,
+                registration.name,
+                registration.contact,
+                registration.party_size,
+                registration.get_status_display(),
+                registration.get_channel_display(),
+                "出席" if registration.attended else "",
+                registration.note,
+            ]
+        )
+    return rows
+
+
 def waiting_position(registration: Registration) -> int | None:
     """Place in the waiting list (1 = next to be promoted), or None when not waiting."""
     if registration.status != RegistrationStatus.WAITLISTED:

@@ -19,11 +19,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from facilities.models import BookingStatus, Room
+from facilities.models import BookingOwner, BookingStatus, Room
 from facilities.services import (
     BookingRequest,
     FacilityError,
@@ -35,6 +35,7 @@ from facilities.services import (
     local_datetime,
 )
 from groups.models import Group
+from kyodo_center.history import records_actor
 from programs.models import (
     CENTRE_ORGANISER,
     MAX_PARTY_SIZE,
@@ -175,6 +176,7 @@ def _apply(event: Event, data: EventData) -> None:
     event.is_public = data.is_public
 
 
+@records_actor("created_by")
 def event_create(
     *,
     data: EventData,
@@ -197,7 +199,10 @@ def event_create(
         if data.room is not None:
             try:
                 event.booking = booking_create(
-                    request=_booking_request(data), created_by=created_by, now=now
+                    request=_booking_request(data),
+                    created_by=created_by,
+                    owner=BookingOwner.EVENT,
+                    now=now,
                 )
             except FacilityError as error:
                 raise ProgramError(str(error)) from error
@@ -205,6 +210,7 @@ def event_create(
     return event
 
 
+@records_actor("created_by")
 def event_series_create(
     *,
     data: EventData,
@@ -242,6 +248,7 @@ def event_series_create(
     return series
 
 
+@records_actor("updated_by")
 def event_update(
     *, event: Event, data: EventData, updated_by: Any = None, now: dt.datetime | None = None
 ) -> Event:
@@ -264,17 +271,25 @@ def event_update(
         try:
             if data.room is not None and booking is not None and booking.is_active:
                 booking = booking_update(
-                    booking=booking, request=_booking_request(data), updated_by=updated_by, now=now
+                    booking=booking,
+                    request=_booking_request(data),
+                    updated_by=updated_by,
+                    acting_as=BookingOwner.EVENT,
+                    now=now,
                 )
             elif data.room is not None:
                 booking = booking_create(
-                    request=_booking_request(data), created_by=updated_by, now=now
+                    request=_booking_request(data),
+                    created_by=updated_by,
+                    owner=BookingOwner.EVENT,
+                    now=now,
                 )
             elif booking is not None and booking.is_active:
                 booking_cancel(
                     booking=booking,
                     reason=f"催し「{locked.title}」の会場をセンター外に変更",
                     cancelled_by=updated_by,
+                    acting_as=BookingOwner.EVENT,
                     now=now,
                 )
                 booking = None
@@ -318,6 +333,7 @@ def event_update_details(
     return locked
 
 
+@records_actor("cancelled_by")
 def event_cancel(
     *, event: Event, reason: str, cancelled_by: Any = None, now: dt.datetime | None = None
 ) -> list[Registration]:
@@ -337,6 +353,7 @@ def event_cancel(
                     booking=locked.booking,
                     reason=f"催し「{locked.title}」の中止: {reason}"[:200],
                     cancelled_by=cancelled_by,
+                    acting_as=BookingOwner.EVENT,
                     now=now,
                 )
             except FacilityError as error:
@@ -354,7 +371,11 @@ def event_cancel(
 # --- Registrations ------------------------------------------------------------------------------
 def _locked_event(pk: int) -> Event:
     """The event row, locked for the rest of the transaction (the scarce thing: its places)."""
-    return Event.objects.select_for_update(of=("self",)).select_related("booking").get(pk=pk)
+    return (
+        Event.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("booking")
+        .get(pk=pk)
+    )
 
 
 def _confirmed_places(event: Event) -> int:
@@ -382,6 +403,7 @@ def registration_problem(event: Event, *, now: dt.datetime, online: bool) -> str
     return None
 
 
+@records_actor("created_by")
 def registration_create(
     *,
     event: Event,
@@ -428,26 +450,22 @@ def registration_create(
                 f"残りは{remaining}人分です。{party_size}人では申し込めません。"
                 "人数を減らすか、キャンセル待ちとして申し込んでください。"
             )
+        # The next number under the event's lock: every registration of the event is created
+        # here while holding it, so (event, number) cannot collide.
         last = locked.registrations.aggregate(last=Max("number"))["last"] or 0
-        try:
-            with transaction.atomic():
-                registration = Registration.objects.create(
-                    event=locked,
-                    number=last + 1,
-                    name=name[:100],
-                    contact=contact[:200],
-                    party_size=party_size,
-                    status=status,
-                    channel=channel,
-                    token=secrets.token_urlsafe(32),
-                    note=note.strip()[:200],
-                    created_at=now,
-                    created_by=created_by if getattr(created_by, "pk", None) else None,
-                )
-        except IntegrityError as error:  # pragma: no cover - the lock makes this unreachable
-            raise ProgramError(
-                "申込を受け付けられませんでした。もう一度お試しください。"
-            ) from error
+        registration = Registration.objects.create(
+            event=locked,
+            number=last + 1,
+            name=name[:100],
+            contact=contact[:200],
+            party_size=party_size,
+            status=status,
+            channel=channel,
+            token=secrets.token_urlsafe(32),
+            note=note.strip()[:200],
+            created_at=now,
+            created_by=created_by if getattr(created_by, "pk", None) else None,
+        )
     return registration
 
 
@@ -458,6 +476,7 @@ def registration_by_token(token: str) -> Registration | None:
     return Registration.objects.select_related("event", "event__room").filter(token=token).first()
 
 
+@records_actor("cancelled_by")
 def registration_cancel(
     *, registration: Registration, cancelled_by: Any = None, now: dt.datetime | None = None
 ) -> list[Registration]:
@@ -466,7 +485,7 @@ def registration_cancel(
     now = now or timezone.now()
     with transaction.atomic():
         event = _locked_event(registration.event_id)
-        current = Registration.objects.select_for_update().get(pk=registration.pk)
+        current = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
         if current.status == RegistrationStatus.CANCELLED:
             raise ProgramError("この申込は既に取り消されています。")
         if now >= event.starts_at:
@@ -499,6 +518,7 @@ def _promote_waiting_list(event: Event, *, now: dt.datetime) -> list[Registratio
     return promoted
 
 
+@records_actor("recorded_by")
 def attendance_record(*, event: Event, attended_ids: set[int], recorded_by: Any = None) -> int:
     """Tick attendance on the roster: the confirmed registrations in ``attended_ids`` attended,
     the others did not. Returns how many attended."""

@@ -22,7 +22,12 @@ urlpatterns = [
         "staff/<int:pk>/register/", views.CounterRegistrationView.as_view(), name="counter_register"
     ),
     path("staff/<int:pk>/roster/", views.RosterView.as_view(), name="roster"),
-    path("staff/<int:pk>/roster.csv", views.RosterCsvView.as_view(), name="roster_csv"),
+    path("staff/<int:pk>/roster.csv", views.RosterExportView.as_view(), name="roster_csv"),
+    path(
+        "staff/<int:pk>/roster.xlsx",
+        views.RosterExportView.as_view(file_format="xlsx"),
+        name="roster_xlsx",
+    ),
     path(
         "staff/registrations/<int:pk>/cancel/",
         views.staff_registration_cancel,

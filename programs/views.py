@@ -8,7 +8,6 @@ attendance roster and its CSV.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from typing import Any
 
@@ -20,11 +19,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from facilities.services import jdate
 from kyodo_center.audit import log_personal_data_access
 from kyodo_center.cache import public_page_cache
+from kyodo_center.exports import csv_response, xlsx_response
+from kyodo_center.history import history_for
 from kyodo_center.models import PersonalDataAction
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
 from programs import ical
@@ -46,6 +47,7 @@ from programs.selectors import (
     public_event,
     public_events,
     roster,
+    roster_export_rows,
     staff_events,
     waiting_position,
     with_places,
@@ -76,7 +78,7 @@ def month_choices(today: dt.date, count: int = 12) -> list[tuple[str, str]]:
 
 
 # --- Public pages -------------------------------------------------------------------------------
-@require_GET
+@require_safe
 @public_page_cache("programs", "groups", seconds_bucket=60)
 def event_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
@@ -102,7 +104,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The event and, while it takes applications, the online registration form."""
     now = timezone.now()
@@ -142,7 +144,7 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def registration_page(request: HttpRequest, token: str) -> HttpResponse:
     """Reached by the cancellation link: the receipt, the status, and a cancel button.
     A forged token is a 404 and changes nothing."""
@@ -178,7 +180,7 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def events_ics(request: HttpRequest) -> HttpResponse:
     base_url = f"{request.scheme}://{request.get_host()}"
     body = ical.calendar(
@@ -316,6 +318,7 @@ class StaffEventDetailView(StaffView):
                 "places": availability(event, now=timezone.now()),
                 "registrations": registrations,
                 "to_contact": [r for r in registrations if r.is_active],
+                "history": history_for(event, related=[Registration]),
             },
         )
 
@@ -454,8 +457,11 @@ class RosterView(StaffView):
         )
 
 
-class RosterCsvView(StaffView):
-    """The roster as CSV that Japanese Excel opens (UTF-8 with BOM, CRLF)."""
+class RosterExportView(StaffView):
+    """The roster as a download: CSV that Japanese Excel opens, or .xlsx that keeps phone
+    numbers as text. Both are logged as an export of personal data."""
+
+    file_format = "csv"
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = staff_event_or_404(pk)
@@ -463,29 +469,11 @@ class RosterCsvView(StaffView):
             request, record=f"出席簿 #{event.pk} {event.title}", action=PersonalDataAction.EXPORT
         )
         day = timezone.localdate(event.starts_at)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="roster-{event.pk}-{day:%Y%m%d}.csv"'
-        )
-        response.write("\ufeff")
-        writer = csv.writer(response, lineterminator="\r\n")
-        writer.writerow(["受付番号", "氏名", "連絡先", "人数", "状態", "受付方法", "出席", "備考"])
-        for registration in event_registrations(event):
-            if registration.status == RegistrationStatus.CANCELLED:
-                continue
-            writer.writerow(
-                [
-                    registration.receipt_code,
-                    registration.name,
-                    registration.contact,
-                    registration.party_size,
-                    registration.get_status_display(),
-                    registration.get_channel_display(),
-                    "出席" if registration.attended else "",
-                    registration.note,
-                ]
-            )
-        return response
+        filename = f"roster-{event.pk}-{day:%Y%m%d}.{self.file_format}"
+        rows = roster_export_rows(event)
+        if self.file_format == "xlsx":
+            return xlsx_response(filename=filename, rows=rows, sheet_title="出席簿")
+        return csv_response(filename=filename, rows=rows)
 
 
 staff_registration_cancel = require_POST(StaffRegistrationCancelView.as_view())

@@ -60,6 +60,7 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "resources:machine_status": STAFF_POST_ONLY,
     "resources:machine_statistics": WARD_ONLY,
     "resources:machine_statistics_csv": WARD_ONLY,
+    "resources:machine_statistics_xlsx": WARD_ONLY,
     "resources:mailboxes": STAFF,
     "resources:mailbox_apply": STAFF,
     "resources:mailbox_release": STAFF_POST_ONLY,
@@ -89,6 +90,7 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "programs:counter_register": STAFF,
     "programs:roster": STAFF,
     "programs:roster_csv": STAFF,
+    "programs:roster_xlsx": STAFF,
     "programs:staff_registration_cancel": (405, 405, 405, 405, 405),  # POST only, checked below
     # consultations: personal data
     "consultations:list": STAFF,
@@ -180,6 +182,25 @@ def test_permission_matrix(client, world):
             if user is not None:
                 client.force_login(user)
             status = client.get(path).status_code
+            if status != expected:
+                failures.append(f"{name:40} {path:55} {user_label:8} got {status}, want {expected}")
+    assert failures == [], "\n" + "\n".join(failures)
+
+
+def test_head_answers_as_get_does_on_every_page(client, world):
+    """HEAD is GET without the body (RFC 9110): link checkers and monitors send it, and a page
+    that answers GET must not answer HEAD with 405."""
+    failures = []
+    for name, route in walk(get_resolver().url_patterns):
+        if name not in MATRIX:
+            continue
+        path = concrete_path(name, route, world)
+        for user_label, expected in zip(USERS, MATRIX[name], strict=True):
+            client.logout()
+            user = world["users"][user_label]
+            if user is not None:
+                client.force_login(user)
+            status = client.head(path).status_code
             if status != expected:
                 failures.append(f"{name:40} {path:55} {user_label:8} got {status}, want {expected}")
     assert failures == [], "\n" + "\n".join(failures)

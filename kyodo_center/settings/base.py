@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    # Audit trail (履歴): PostgreSQL triggers copy every change of a tracked model into its
+    # history table, with who/where from pghistory's context (kyodo_center/history.py).
+    "pgtrigger",
+    "pghistory",
     "kyodo_center",
     "facilities",
     "groups",
@@ -74,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who and from where (user, URL, client address) for the history rows of any change the
+    # request makes; after authentication, so the user is known (read only at the first write).
+    "kyodo_center.history.HistoryContextMiddleware",
     # Before anything reads the body (the NUL check below reads request.POST).
     "kyodo_center.middleware.RequestBodyLimitMiddleware",
     "kyodo_center.middleware.RejectNulBytesMiddleware",
@@ -144,6 +151,15 @@ CLIENT_IP_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "counter:dashboard"
 LOGOUT_REDIRECT_URL = "home"
+
+# --- History (履歴) -----------------------------------------------------------------------------
+# Each tracked model's history table is written by triggers in the same statement as the change,
+# whatever made it (pages, admin, commands, raw SQL). The context (who, from where) is stored on
+# each history row as JSON (kyodo_center.history.track), not in a shared context table that every
+# write would have to upsert. History rows are append-only: a trigger refuses UPDATE and DELETE
+# (except the anonymisation of consultations, which erases personal data from their history too).
+PGHISTORY_APPEND_ONLY = True
+PGHISTORY_JSON_ENCODER = "kyodo_center.history.HistoryContextEncoder"
 
 # --- Language and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ja"

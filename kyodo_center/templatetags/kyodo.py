@@ -37,14 +37,3 @@ register.filter("jtime", japanese_time)
 def weekday_class(value: dt.date) -> str:
     """CSS hook for Saturdays and Sundays in calendars."""
     return {5: "sat", 6: "sun"}.get(value.weekday(), "")
-
-
-@register.simple_tag
-def optional_url(name: str, *args: object) -> str:
-    """The URL of ``name``, or "" while the page does not exist, so no link leads to a 404."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse(name, args=args or None)
-    except NoReverseMatch:
-        return ""

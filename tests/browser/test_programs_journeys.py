@@ -143,7 +143,8 @@ def test_clerk_registers_a_caller_ticks_attendance_and_exports_csv(
     page.wait_for_url(f"**/programs/staff/{event.pk}/")
     caller = Registration.objects.get(name="電話の山田")
     assert f"受付番号 {caller.receipt_code}" in page.get_by_role("status").inner_text()
-    assert "03-3993-0000" in page.locator("table").inner_text()
+    registrations = page.get_by_role("table", name="申込一覧（個人情報・職員のみ）")
+    assert "03-3993-0000" in registrations.inner_text()
 
     page.get_by_role("link", name="出席簿（印刷・出席の記録）").click()
     page.wait_for_url(f"**/programs/staff/{event.pk}/roster/")

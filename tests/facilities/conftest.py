@@ -16,6 +16,15 @@ NOW = local_datetime(dt.date(2026, 11, 23), dt.time(10, 0))
 TODAY = NOW.date()
 
 
+@pytest.fixture
+def frozen_now(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
+    """Pages see the fixed NOW: views ask django.utils.timezone for the time (``now()``, and
+    ``localdate()``/``localtime()``, which call it), so a test never depends on the hour it
+    runs at."""
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
+    return NOW
+
+
 def open_day(start: dt.date) -> dt.date:
     """The first day from ``start`` that is not a year-end closure day."""
     day = start
@@ -51,11 +60,9 @@ def approved(**fields) -> dict:
     """Fields of an approved registration (all six criteria checked), as groups defines them."""
     from groups import models as group_models
 
-    status = getattr(group_models, "ApplicationStatus", None)
-    if status is not None:
-        fields["status"] = status.APPROVED
-        fields["decided_at"] = timezone.now()
-    for key in getattr(group_models, "CRITERION_KEYS", ()):
+    fields["status"] = group_models.ApplicationStatus.APPROVED
+    fields["decided_at"] = timezone.now()
+    for key in group_models.CRITERION_KEYS:
         fields[f"check_{key}"] = True
     return fields
 

@@ -237,16 +237,18 @@ def test_grid_and_list_queries_stay_flat_with_10000_bookings(
     assert len(large_list) == len(small_list)
 
 
-def test_dashboard_lists_todays_bookings(clerk, room1):
-    now = timezone.localtime()
-    if now.hour >= 20:
-        pytest.skip("needs two free hours left today")
-    start = f"{max(now.hour + 1, 9):02d}:00"
-    end = f"{max(now.hour + 1, 9) + 1:02d}:00"
-    booking_create(request=ask(room1, now.date(), start, end, booker_name="本日の会"))
+def test_dashboard_lists_todays_bookings(clerk, room1, frozen_now):
+    """At 10:00 (a fixed clock, whatever the hour the test runs at) an afternoon booking of the
+    same day is on the dashboard; tomorrow's is not."""
+    today = timezone.localdate()
+    assert today == frozen_now.date()
+    booking_create(request=ask(room1, today, "13:00", "14:00", booker_name="本日の会"))
+    tomorrow = today + dt.timedelta(days=1)
+    booking_create(request=ask(room1, tomorrow, "13:00", "14:00", booker_name="明日の会"))
     body = clerk.get("/counter/").content.decode()
     assert "本日の予約（1件）" in body
     assert "本日の会" in body
+    assert "明日の会" not in body
 
 
 def test_lapsed_or_tampered_groups_cannot_be_picked(clerk, room1, upcoming_day, lapsed_group):

@@ -135,6 +135,19 @@ def test_resident_registers_and_sees_receipt_code_and_cancellation_link(client, 
     assert "参加確定" in body
 
 
+def test_head_works_wherever_get_does_on_the_public_pages(client, upcoming_lecture):
+    registration = now_register(upcoming_lecture)
+    for path in (
+        "/programs/",
+        f"/programs/{upcoming_lecture.pk}/",
+        "/programs/events.ics",
+        f"/programs/registration/{registration.token}/",
+    ):
+        response = client.head(path)
+        assert response.status_code == 200, path
+        assert response.content == b"", path
+
+
 @pytest.mark.parametrize("size", ["0", "1000", "-3", "abc", ""])
 def test_bad_party_size_is_a_form_error_and_nothing_is_saved(client, upcoming_lecture, size):
     response = client.post(

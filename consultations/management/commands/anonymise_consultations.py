@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from consultations.models import RetentionSetting
 from consultations.services import consultations_anonymise_expired
+from kyodo_center.history import HistoryCommand
 
 
-class Command(BaseCommand):
+class Command(HistoryCommand):
     help = "保存期間を過ぎた相談記録の個人情報（氏名・連絡先・相談内容・回答）を匿名化します。"
 
     def add_arguments(self, parser: Any) -> None:

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from consultations.models import (
     OperatorOrganisation,
     RetentionSetting,
 )
+from kyodo_center.history import HistoryCommand
 
 # field, weeks ahead, weekday (0 = Monday), start, end, expert, slots
 DEMO_SESSIONS = (
@@ -28,7 +28,7 @@ DEMO_SESSIONS = (
 )
 
 
-class Command(BaseCommand):
+class Command(HistoryCommand):
     help = (
         "相談受付のデモデータ（相談分類・運営団体・専門相談の日程）を登録します（何度でも実行可）。"
     )

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
-
 from facilities.models import Facility
 from facilities.resource_models import DisplayPlace, DisplayPlaceKind, OfficeMachine
 from facilities.resource_services import mailbox_create_range
+from kyodo_center.history import HistoryCommand
 
 MACHINES = ("コピー機", "印刷機", "拡大機", "紙折り機", "作業台")
 PLACES = ((DisplayPlaceKind.POSTER, 10), (DisplayPlaceKind.PAMPHLET, 20))
 
 
-class Command(BaseCommand):
+class Command(HistoryCommand):
     help = "事務機器・メールボックス兼ロッカー（1〜36番）・掲示場所の枠数のデモデータを作成します。"
 
     def handle(self, *args: Any, **options: Any) -> None:

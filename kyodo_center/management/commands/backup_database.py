@@ -6,13 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from kyodo_center.backup import database_backup
+from kyodo_center.history import HistoryCommand
 
 
-class Command(BaseCommand):
+class Command(HistoryCommand):
     help = "データベースをバックアップします（pg_dump カスタム形式）。"
 
     def add_arguments(self, parser: Any) -> None:

@@ -17,18 +17,19 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from consultations.services import consultations_anonymise_expired
 from facilities.models import Facility
 from facilities.services import closure_ensure_year_end
 from groups.services import pending_uploads_purge_expired
+from kyodo_center.history import HistoryCommand
 
 logger = logging.getLogger(__name__)
 
 
-class Command(BaseCommand):
+class Command(HistoryCommand):
     help = (
         "毎日の保守処理（未申請のアップロードの削除、保存期間を過ぎた相談記録の匿名化、"
         "年末年始の休館日の作成）をまとめて実行します。"

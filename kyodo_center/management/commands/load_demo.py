@@ -8,12 +8,12 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as Role
 from django.core.management import call_command, get_commands
-from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from facilities.models import Closure, ClosureKind, DisplayBlock, Equipment, Facility, Room
 from facilities.services import closure_ensure_year_end
+from kyodo_center.history import HistoryCommand
 from kyodo_center.roles import COUNTER_STAFF, OPERATOR, WARD_STAFF, sync_role_permissions
 
 # Local demo only; the README lists them. Never use these on a server reachable by others.
@@ -38,7 +38,7 @@ def next_weekday(day: dt.date, weekday: int) -> dt.date:
     return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
 
 
-class Command(BaseCommand):
+class Command(HistoryCommand):
     help = "デモデータ（施設・部屋・休館日・各ロールのユーザー）を登録します（何度でも実行可）。"
 
     @transaction.atomic

@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from kyodo_center.backup import database_restore
+from kyodo_center.history import HistoryCommand
 
 
-class Command(BaseCommand):
+class Command(HistoryCommand):
     help = "バックアップからデータベースを復元します（現在の内容は置き換えられます）。"
 
     def add_arguments(self, parser: Any) -> None:

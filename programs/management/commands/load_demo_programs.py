@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from facilities.models import Room
+from kyodo_center.history import HistoryCommand
 from programs.models import Event, EventKind
 from programs.services import EventData, ProgramError, event_create, event_series_create
 
@@ -21,7 +21,7 @@ def next_weekday(day: dt.date, weekday: int) -> dt.date:
     return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
 
 
-class Command(BaseCommand):
+class Command(HistoryCommand):
     help = "講座・イベントのデモデータを登録します（何度でも実行可、重なる予約は飛ばします）。"
 
     def handle(self, *args: Any, **options: Any) -> None:
