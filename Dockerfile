@@ -15,6 +15,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY kyodo_center kyodo_center
 COPY facilities facilities
+COPY resources resources
 COPY groups groups
 COPY consultations consultations
 COPY programs programs

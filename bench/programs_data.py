@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from facilities.services import local_datetime
+from kyodo_center.dates import local_datetime
 from programs.models import EventKind
 from programs.services import EventData, event_create, registration_create
 

@@ -28,12 +28,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # `python bench/run.py`: the apps and tests/ import from the root
+
+from tests.processes import database_url, free_port, start_gunicorn  # noqa: E402
+
 BENCH_DB = "kyodo_bench"
 SECRET = "bench-only-secret-key-" + "k3Jq9Vx2Lr7Tz5Wm8Np4Hs6Bd1Gf0Yc" * 2
 
@@ -65,12 +68,7 @@ def bench_database_url() -> str:
                 sql.Identifier(BENCH_DB)
             )
         )
-    quoted_host = urllib.parse.quote(host, safe="") if host.startswith("/") else host
-    port = f":{settings['PORT']}" if settings["PORT"] else ""
-    user = urllib.parse.quote(settings["USER"] or "", safe="")
-    password = urllib.parse.quote(settings["PASSWORD"] or "", safe="")
-    credentials = f"{user}:{password}@" if password else f"{user}@"
-    return f"postgresql://{credentials}{quoted_host}{port}/{BENCH_DB}"
+    return database_url(settings, name=BENCH_DB)
 
 
 def production_environment(database_url: str) -> dict[str, str]:
@@ -91,14 +89,14 @@ def production_environment(database_url: str) -> dict[str, str]:
 # --- Data ---------------------------------------------------------------------------------------
 BOOKING_SQL = """
 INSERT INTO facilities_booking (room_id, period, status, booker_name, booker_contact, purpose,
-    attendees, notes, registered_priority, created_at, updated_at, cancel_reason)
+    attendees, notes, registered_priority, created_at, updated_at, cancel_reason, owner)
 SELECT room.id,
        tstzrange(((day + make_interval(hours => hour))::timestamp AT TIME ZONE 'Asia/Tokyo'),
                  ((day + make_interval(hours => hour + 1))::timestamp AT TIME ZONE 'Asia/Tokyo'),
                  '[)'),
        CASE WHEN cancelled THEN 'cancelled' ELSE 'active' END,
        'ベンチ利用者' || room.id || '-' || hour, '03-0000-0000', '定例会（ベンチ）', 8, '', false,
-       now(), now(), CASE WHEN cancelled THEN '都合により取消' ELSE '' END
+       now(), now(), CASE WHEN cancelled THEN '都合により取消' ELSE '' END, 'counter'
 FROM generate_series(%(last_day)s::date, %(first_day)s::date, interval '-1 day') AS day
 CROSS JOIN (SELECT id FROM facilities_room ORDER BY id LIMIT 2) AS room
 CROSS JOIN generate_series(9, 21) AS hour
@@ -233,15 +231,9 @@ def measure_in_process(pages: dict[str, str], clerk_pages: set[str]) -> dict[str
 
 # --- gunicorn + wrk ---------------------------------------------------------------------------
 def add_months_to(day: dt.date, months: int) -> dt.date:
-    from facilities.services import add_months
+    from kyodo_center.dates import add_months
 
     return add_months(day, months)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_up(port: int, timeout: float = 30) -> None:
@@ -328,7 +320,22 @@ def worker_peak_memory_mb(master_pid: int) -> list[float]:
     return peaks
 
 
-def main() -> None:
+# --- The steps, in the order main runs them -------------------------------------------------
+@dataclass
+class BenchSite:
+    """What the data step made and the later steps visit."""
+
+    today: dt.date
+    facility: Any
+    rooms: list[Any]
+    group: Any
+    pages: dict[str, str]
+    clerk_pages: set[str]
+    next_last_day: dt.date  # step 2's bookings go back in time from here
+
+
+def parse_arguments() -> argparse.Namespace:
+    """The command line; wrk is checked first, before the long data step that precedes it."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bookings", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=10, help="seconds per page")
@@ -338,10 +345,13 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian package wrk; `make bench` installs it)")
-    started = time.monotonic()
+    return args
 
-    database_url = bench_database_url()
-    env = production_environment(database_url)
+
+def prepare_database() -> dict[str, str]:
+    """A fresh bench database with the demo data but none of its events and bookings; this
+    process switched to it with production settings. Returns that environment."""
+    env = production_environment(bench_database_url())
     os.environ.clear()
     os.environ.update(env)
 
@@ -349,69 +359,89 @@ def main() -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.utils import timezone
 
-    from facilities.models import Booking, Facility, Room
+    from facilities.models import Booking, Facility
+    from programs.models import Event
 
     print(f"bench database: {BENCH_DB}; migrating and loading demo data…", flush=True)
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    today = timezone.localdate()
     facility = Facility.objects.get()
     facility.registered_booking_months = 3
     facility.save()
     # Start from generated data only (the demo's events hold room bookings).
-    from programs.models import Event
-
     Event.objects.all().delete()
     Booking.objects.all().delete()
+    return env
 
-    data_started = time.monotonic()
+
+def add_first_step_data() -> BenchSite:
+    """Step 1 (about 10^3 bookings): groups, consultations, events and the current month fully
+    booked. Step 2 only adds older history, so the month shown is the same at both sizes and
+    its timings compare like for like."""
+    from django.utils import timezone
+
+    from facilities.models import Facility, Room
+    from groups.models import Group
+
+    today = timezone.localdate()
+    facility = Facility.objects.get()
     add_groups(1000, today)
     add_consultations(10_000, today)
     add_events(500, today)
-    # Step 1 (about 10^3): the current month, fully booked. Step 2 only adds older history,
-    # so the month shown is the same at both sizes and its timings compare like for like.
     month_start = today.replace(day=1)
     month_end = add_months_to(month_start, 1) - dt.timedelta(days=1)
     add_bookings(((month_end - month_start).days + 1) * 52, month_end)
-    next_last_day = month_start - dt.timedelta(days=1)
-    from groups.models import Group
-
     group = Group.objects.filter(registration_number__startswith=f"{today.year}").first() or (
         Group.objects.filter(registration_number__contains="-B").first()
     )
-    rooms = list(Room.objects.filter(facility=facility).order_by("pk")[:2])
     month = f"{today:%Y-%m}"
-    pages = {
-        "healthz": "/healthz",
-        "home": "/",
-        "month": f"/facilities/availability/?month={month}",
-        "day": f"/facilities/availability/{(today + dt.timedelta(days=7)).isoformat()}/",
-        "programs": "/programs/",
-        "groups": "/groups/",
-        "grid": f"/counter/bookings/grid/?date={today.isoformat()}",
-    }
-    clerk_pages = {"grid"}
-    small = measure_in_process(pages, clerk_pages)
-    small["bookings"] = Booking.objects.count()
-    print(f"  {small['bookings']:>7} bookings: queries {small['queries']}", flush=True)
+    return BenchSite(
+        today=today,
+        facility=facility,
+        rooms=list(Room.objects.filter(facility=facility).order_by("pk")[:2]),
+        group=group,
+        pages={
+            "healthz": "/healthz",
+            "home": "/",
+            "month": f"/facilities/availability/?month={month}",
+            "day": f"/facilities/availability/{(today + dt.timedelta(days=7)).isoformat()}/",
+            "programs": "/programs/",
+            "groups": "/groups/",
+            "grid": f"/counter/bookings/grid/?date={today.isoformat()}",
+        },
+        clerk_pages={"grid"},
+        next_last_day=month_start - dt.timedelta(days=1),
+    )
 
-    # Step 2: the full size, going back in time.
-    remaining = args.bookings - Booking.objects.count()
-    if remaining > 0:
-        add_bookings(remaining, next_last_day)
+
+def add_full_size_bookings(total: int, last_day: dt.date) -> None:
+    """Step 2: older bookings, going back in time from ``last_day``, up to ``total``; then
+    fresh planner statistics."""
     from django.db import connection
 
+    from facilities.models import Booking
+
+    remaining = total - Booking.objects.count()
+    if remaining > 0:
+        add_bookings(remaining, last_day)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    large = measure_in_process(pages, clerk_pages)
-    large["bookings"] = Booking.objects.count()
-    print(f"  {large['bookings']:>7} bookings: queries {large['queries']}", flush=True)
-    data_seconds = round(time.monotonic() - data_started, 1)
 
-    # A logged-in clerk for the grid and the booking POST.
+
+def measure_data_step(site: BenchSite) -> dict[str, Any]:
+    """Each page's queries and the uncached month view, in-process, at the current size."""
+    from facilities.models import Booking
+
+    measured = measure_in_process(site.pages, site.clerk_pages)
+    measured["bookings"] = Booking.objects.count()
+    print(f"  {measured['bookings']:>7} bookings: queries {measured['queries']}", flush=True)
+    return measured
+
+
+def clerk_session() -> tuple[str, str]:
+    """A logged-in clerk's cookie and a CSRF token, for the grid and the booking POST."""
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -422,25 +452,20 @@ def main() -> None:
     csrf_token = re.search(
         r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode()
     ).group(1)
-    cookie = f"sessionid={clerk.cookies['sessionid'].value}; csrftoken={csrf_cookie}"
+    return f"sessionid={clerk.cookies['sessionid'].value}; csrftoken={csrf_cookie}", csrf_token
 
+
+def load_with_wrk(
+    site: BenchSite, env: dict[str, str], args: argparse.Namespace
+) -> tuple[dict[str, Any], list[float]]:
+    """gunicorn with production settings on loopback, each page then the booking POST driven
+    by wrk; returns wrk's figures per page and each worker's peak memory."""
+    from facilities.models import Booking
+
+    cookie, csrf_token = clerk_session()
     port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "kyodo_center.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
+    server = start_gunicorn(
+        env, port, "--log-level", "warning", workers=args.workers, start_new_session=True
     )
     results: dict[str, Any] = {}
     try:
@@ -456,15 +481,16 @@ def main() -> None:
             wrk_env.update(
                 BENCH_COOKIE=cookie,
                 BENCH_CSRF=csrf_token,
-                BENCH_ROOMS=",".join(str(room.pk) for room in rooms),
-                BENCH_GROUP=str(group.pk),
-                BENCH_DAY_OFFSETS=",".join(str(offset) for offset in post_day_offsets(facility)),
-                BENCH_TODAY=today.isoformat(),
+                BENCH_ROOMS=",".join(str(room.pk) for room in site.rooms),
+                BENCH_GROUP=str(site.group.pk),
+                BENCH_DAY_OFFSETS=",".join(
+                    str(offset) for offset in post_day_offsets(site.facility)
+                ),
+                BENCH_TODAY=site.today.isoformat(),
                 BENCH_THREADS=str(args.threads),
             )
-            targets = [(name, path, name in clerk_pages) for name, path in pages.items()]
-            for name, path, logged_in in targets:
-                headers = [f"Cookie: {cookie}"] if logged_in else []
+            for name, path in site.pages.items():
+                headers = [f"Cookie: {cookie}"] if name in site.clerk_pages else []
                 run_wrk(  # warm-up: fills the caches and the connection pools
                     base + path,
                     duration=2,
@@ -498,6 +524,21 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    return results, peaks
+
+
+def report(
+    args: argparse.Namespace,
+    *,
+    small: dict[str, Any],
+    large: dict[str, Any],
+    data_seconds: float,
+    results: dict[str, Any],
+    peaks: list[float],
+    started: float,
+) -> None:
+    """The table on stdout and the same as JSON under bench/results/."""
+    from django.utils import timezone
 
     healthz_rps = results["healthz"]["rps"]
     for data in results.values():
@@ -526,6 +567,28 @@ def main() -> None:
     out_file = out_dir / f"bench-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
     out_file.write_text(json.dumps(summary, ensure_ascii=False, indent=2))
     print(f"\nwritten to {out_file.relative_to(ROOT)}")
+
+
+def main() -> None:
+    args = parse_arguments()
+    started = time.monotonic()
+    env = prepare_database()
+    data_started = time.monotonic()
+    site = add_first_step_data()
+    small = measure_data_step(site)
+    add_full_size_bookings(args.bookings, site.next_last_day)
+    large = measure_data_step(site)
+    data_seconds = round(time.monotonic() - data_started, 1)
+    results, peaks = load_with_wrk(site, env, args)
+    report(
+        args,
+        small=small,
+        large=large,
+        data_seconds=data_seconds,
+        results=results,
+        peaks=peaks,
+        started=started,
+    )
 
 
 def machine_description() -> str:

@@ -20,6 +20,7 @@ from consultations.models import (
     RetentionSetting,
     Topic,
 )
+from kyodo_center.admin import ReadOnlyAdminMixin
 from kyodo_center.history import HistoryAdminMixin
 from kyodo_center.roles import OPERATOR
 
@@ -98,7 +99,7 @@ class RetentionSettingAdmin(admin.ModelAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Ward staff read the log; nobody adds, changes or deletes it (the database refuses too)."""
 
     list_display = ["at", "username", "action", "consultation_id", "detail"]
@@ -106,12 +107,3 @@ class AccessLogAdmin(admin.ModelAdmin):
     search_fields = ["username", "detail", "=consultation__id"]
     date_hierarchy = "at"
     readonly_fields = ["at", "user", "username", "action", "consultation", "detail"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

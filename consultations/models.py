@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_center.dates import hhmm, jdate
 from kyodo_center.history import track
 
 
@@ -157,11 +158,9 @@ class ExpertSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        from kyodo_center.templatetags.kyodo import japanese_date, japanese_time
-
         return (
-            f"{japanese_date(self.date)} {japanese_time(self.start_time)}〜"
-            f"{japanese_time(self.end_time)} {self.get_field_display()}（{self.expert}）"
+            f"{jdate(self.date)} {hhmm(self.start_time)}〜"
+            f"{hhmm(self.end_time)} {self.get_field_display()}（{self.expert}）"
         )
 
     @property

@@ -11,10 +11,10 @@ from django.utils import timezone
 from consultations.selectors import (
     consultations_received_between,
     expert_sessions_bookable,
-    month_bounds,
     open_referral_count,
 )
 from consultations.services import service_level_at
+from kyodo_center.dates import month_bounds
 from kyodo_center.roles import STAFF_ROLES, WARD_STAFF, user_has_role
 
 

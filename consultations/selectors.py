@@ -7,7 +7,6 @@ one. Personal data is readable only by 窓口職員, 区職員 and the operator 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from consultations.models import (
     Route,
     Topic,
 )
+from kyodo_center.dates import month_bounds
 from kyodo_center.roles import OPERATOR, STAFF_ROLES, user_has_role
 
 
@@ -95,38 +95,6 @@ def access_referral_of_consultation(*, user: Any, consultation_pk: int) -> Refer
     return referral
 
 
-# --- Months -----------------------------------------------------------------------------------
-class BadMonth(ValueError):
-    """?month= is not a real YYYY-MM."""
-
-
-def parse_month(value: str | None, *, today: dt.date) -> dt.date:
-    """The first day of the month in ``YYYY-MM``; this month when empty; BadMonth otherwise."""
-    if not value:
-        return today.replace(day=1)
-    try:
-        year_text, month_text = value.strip().split("-")
-        year, month = int(year_text), int(month_text)
-        if not (2000 <= year <= 2100 and len(year_text) == 4):
-            raise BadMonth(value)
-        return dt.date(year, month, 1)
-    except (ValueError, TypeError) as error:
-        raise BadMonth(value) from error
-
-
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[first moment of the month, first moment of the next month) in Asia/Tokyo."""
-    last_day = calendar.monthrange(month.year, month.month)[1]
-    start = timezone.make_aware(dt.datetime.combine(month, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(month + dt.timedelta(days=last_day), dt.time.min))
-    return start, end
-
-
-def shift_month(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 # --- Staff lists ------------------------------------------------------------------------------
 def consultation_list(*, month: dt.date) -> QuerySet[Consultation]:
     start, end = month_bounds(month)
@@ -157,10 +125,17 @@ def expert_sessions_bookable(*, now: dt.datetime) -> QuerySet[ExpertSession]:
     )
 
 
-def operator_candidates() -> list[Any]:
-    """Active operators with the topic ids of their specialties, for ``route_suggest``."""
-    from consultations.services import OperatorCandidate
+@dataclass(frozen=True)
+class OperatorCandidate:
+    """An operator organisation as the routing rule sees it (``services.route_suggest``)."""
 
+    pk: int
+    name: str
+    topic_ids: frozenset[int]
+
+
+def operator_candidates() -> list[OperatorCandidate]:
+    """Active operators with the topic ids of their specialties, for ``route_suggest``."""
     operators = OperatorOrganisation.objects.filter(is_active=True).prefetch_related("specialties")
     return [
         OperatorCandidate(

@@ -37,7 +37,11 @@ from consultations.models import (
     Topic,
     TopicHandling,
 )
-from consultations.selectors import access_consultation, access_referral_for_operator
+from consultations.selectors import (
+    OperatorCandidate,
+    access_consultation,
+    access_referral_for_operator,
+)
 from groups.models import Group
 from kyodo_center.history import history_erase, records_actor
 
@@ -138,13 +142,6 @@ def service_level_at(moment: dt.datetime) -> ServiceLevel:
 
 
 # --- Route suggestion ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class OperatorCandidate:
-    pk: int
-    name: str
-    topic_ids: frozenset[int]
-
-
 @dataclass(frozen=True)
 class RouteSuggestion:
     route: Route

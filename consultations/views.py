@@ -21,14 +21,11 @@ from django.views.generic import ListView
 from consultations.forms import ConsultationIntakeForm, HandlingForm, ReferralUpdateForm
 from consultations.models import AccessAction, ExpertBooking, Referral, Route, Topic
 from consultations.selectors import (
-    BadMonth,
     access_referral_of_consultation,
     consultation_list,
     monthly_statistics,
     operator_candidates,
-    parse_month,
     referrals_for_operator,
-    shift_month,
     statistics_export_rows,
     user_operator,
 )
@@ -44,6 +41,7 @@ from consultations.services import (
     service_level_at,
     statistics_export_log,
 )
+from kyodo_center.dates import BadMonth, parse_month, shift_month
 from kyodo_center.exports import csv_response
 from kyodo_center.history import history_for
 from kyodo_center.roles import (
@@ -152,7 +150,9 @@ class ConsultationListView(RoleRequiredMixin, ListView):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            self.month = parse_month(request.GET.get("month"), today=timezone.localdate())
+            self.month = parse_month(request.GET.get("month")) or timezone.localdate().replace(
+                day=1
+            )
         except BadMonth:
             return bad_month_response(request, request.GET.get("month", ""))
         with transaction.atomic():
@@ -316,7 +316,7 @@ class StatisticsView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
-            month = parse_month(request.GET.get("month"), today=timezone.localdate())
+            month = parse_month(request.GET.get("month")) or timezone.localdate().replace(day=1)
         except BadMonth:
             return bad_month_response(request, request.GET.get("month", ""))
         total, sections = monthly_statistics(month=month)
@@ -339,7 +339,7 @@ class StatisticsCsvView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
-            month = parse_month(request.GET.get("month"), today=timezone.localdate())
+            month = parse_month(request.GET.get("month")) or timezone.localdate().replace(day=1)
         except BadMonth:
             return bad_month_response(request, request.GET.get("month", ""))
         total, sections = monthly_statistics(month=month)

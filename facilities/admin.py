@@ -33,12 +33,12 @@ from facilities.services import (
     closure_save,
     equipment_save,
     equipment_stock_problem,
-    hhmm,
-    jdate,
     room_capacity_problem,
     room_save,
 )
+from kyodo_center.admin import ReadOnlyAdminMixin
 from kyodo_center.audit import PersonalDataChangelistMixin
+from kyodo_center.dates import hhmm, jdate
 from kyodo_center.history import HistoryAdminMixin
 
 
@@ -209,7 +209,9 @@ class ClosureAdmin(HistoryAdminMixin, ServiceRulesAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmin):
+class BookingAdmin(
+    ReadOnlyAdminMixin, PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmin
+):
     history_related = [EquipmentLoan]
     list_display = ["pk", "room", "period", "booker", "attendees", "status"]
     list_filter = ["status", "room"]
@@ -219,15 +221,3 @@ class BookingAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAd
     @admin.display(description="利用者")
     def booker(self, obj: Booking) -> str:
         return obj.booker_display
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-
-import facilities.resource_admin  # noqa: E402, F401

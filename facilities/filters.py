@@ -42,13 +42,13 @@ class BookingFilter(django_filters.FilterSet):
         form = BookingFilterForm
 
     def filter_date_from(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
-        from facilities.services import day_bounds
+        from kyodo_center.dates import day_bounds
 
         start, _ = day_bounds(value)  # type: ignore[arg-type]
         return queryset.filter(period__endswith__gt=start)
 
     def filter_date_to(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
-        from facilities.services import day_bounds
+        from kyodo_center.dates import day_bounds
 
         _, end = day_bounds(value)  # type: ignore[arg-type]
         return queryset.filter(period__startswith__lt=end)

@@ -366,6 +366,3 @@ class EquipmentLoan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.equipment} ×{self.quantity}"
-
-
-from facilities.resource_models import *  # noqa: E402, F403

@@ -1,4 +1,5 @@
-"""The facilities section of the counter dashboard: today's bookings and quick links."""
+"""The facilities sections of the home page (the centre: hours, rooms, closures) and of the
+counter dashboard (today's bookings, quick links, closures)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.http import HttpRequest
 
 from facilities.models import Booking, BookingStatus
-from facilities.services import day_bounds
+from facilities.selectors import facility_summaries
+from kyodo_center.dates import day_bounds
+
+
+def home_panel(request: HttpRequest, today: dt.date) -> dict[str, Any]:
+    return {
+        "template": "facilities/home_panel.html",
+        "today": today,
+        "facilities": facility_summaries(today=today),
+    }
 
 
 def counter_panel(request: HttpRequest, today: dt.date) -> dict[str, Any]:
@@ -24,9 +34,5 @@ def counter_panel(request: HttpRequest, today: dt.date) -> dict[str, Any]:
     return {
         "template": "facilities/counter_panel.html",
         "bookings_today": bookings,
-        "resources": resource_panels.counter_context(today),
+        "facilities": facility_summaries(today=today, closure_limit=3),
     }
-
-
-from facilities import resource_panels  # noqa: E402
-from facilities.resource_panels import home_panel  # noqa: E402, F401

@@ -9,17 +9,13 @@ from dataclasses import dataclass, field
 
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from facilities.models import Booking, BookingStatus, Closure, Facility, Room
-from facilities.services import (
-    SLOT_MINUTES,
-    BookingWindow,
-    booking_window,
-    closure_interval,
-    day_bounds,
-    local_datetime,
-)
+from facilities.services import SLOT_MINUTES, BookingWindow, booking_window, closure_interval
+from kyodo_center.dates import day_bounds, local_datetime
 
 
 @dataclass(frozen=True)
@@ -421,8 +417,14 @@ def booking_grid(*, facility: Facility, days: list[dt.date], now: dt.datetime) -
     return BookingGrid(facility=facility, days=days, columns=columns, rows=rows)
 
 
-def availability_version() -> int:
-    """The current version of everything the availability pages show (one query)."""
-    from kyodo_center.cache import content_versions
-
-    return content_versions("availability")[0]
+def facility_for_request(request: HttpRequest) -> Facility:
+    """The facility a counter page works on: ?facility=<id> (404 if unknown), else the first
+    one (the centre); 404 when none is registered yet."""
+    raw = request.GET.get("facility") or request.POST.get("facility")
+    facilities = Facility.objects.all()
+    if raw and raw.isascii() and raw.isdigit():
+        return get_object_or_404(facilities, pk=int(raw))
+    facility = facilities.first()
+    if facility is None:
+        raise Http404("施設が登録されていません。")
+    return facility

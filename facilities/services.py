@@ -18,7 +18,6 @@ lock until COMMIT, so they never join this order.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from facilities.models import (
 )
 from groups.models import Group
 from groups.services import group_is_registered_on
+from kyodo_center.dates import add_months, day_bounds, hhmm, jdate, local_datetime
 from kyodo_center.history import records_actor
 
 # 年末年始: 12/29 to 1/3 (seed 000 §1(4) エ: 通年（年末年始、保守点検日を除く）).
@@ -54,7 +54,6 @@ YEAR_END_DAYS: tuple[tuple[int, int, int], ...] = (
     (1, 1, 3),
 )
 SLOT_MINUTES = 30
-WEEKDAYS = "月火水木金土日"
 
 
 class FacilityError(Exception):
@@ -98,32 +97,6 @@ def _lock_rooms(room_ids: Iterable[int]) -> None:
 
 
 # --- Small helpers ------------------------------------------------------------------------------
-def jdate(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日({WEEKDAYS[day.weekday()]})"
-
-
-def hhmm(value: dt.time | dt.datetime) -> str:
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value)
-    return f"{value.hour}:{value.minute:02d}"
-
-
-def local_datetime(day: dt.date, time: dt.time) -> dt.datetime:
-    """An aware datetime in the centre's time zone (Asia/Tokyo); 24:00 is the next midnight."""
-    return timezone.make_aware(dt.datetime.combine(day, time))
-
-
-def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return local_datetime(day, dt.time.min), local_datetime(day + dt.timedelta(days=1), dt.time.min)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later, clamped to the month's end (1/31 + 1 month = 2/28)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def year_end_dates(winter_of_year: int) -> list[dt.date]:
     """The closure days of the winter that starts in December of ``winter_of_year``."""
     return [dt.date(winter_of_year + offset, month, day) for offset, month, day in YEAR_END_DAYS]

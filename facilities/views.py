@@ -3,70 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views import View
 
 from facilities import selectors, services
 from facilities.filters import BookingFilter
 from facilities.forms import BookingCancelForm, BookingForm
 from facilities.models import Booking, BookingOwner, EquipmentLoan, Facility
+from facilities.selectors import facility_for_request
 from facilities.services import (
     SLOT_MINUTES,
     BookingConflict,
     BookingOwnedElsewhere,
     FacilityError,
-    add_months,
-    jdate,
 )
 from kyodo_center.audit import log_personal_data_access, log_personal_data_list
-from kyodo_center.cache import content_versions, public_page_cache
+from kyodo_center.cache import cached_fragment, public_page_cache
+from kyodo_center.dates import BadMonth, add_months, jdate, parse_date, parse_month
 from kyodo_center.forms import half_width
 from kyodo_center.history import history_for
 from kyodo_center.models import PersonalDataAction
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
 
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
-DATE_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 # The public calendar covers a year back and as far ahead as anyone can look usefully.
 MONTHS_BACK = 12
 MONTHS_AHEAD = 12
-# Entries also expire on their own, so a day rolling over never serves yesterday's labels long.
-AVAILABILITY_CACHE_SECONDS = 600
 
 
 def bad_request(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
     return render(request, "facilities/input_error.html", {"message": message}, status=status)
-
-
-def parse_month(value: str) -> tuple[int, int] | None:
-    match = MONTH_PATTERN.match(half_width(value))
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    return (year, month) if 1 <= month <= 12 else None
-
-
-def parse_date(value: str) -> dt.date | None:
-    match = DATE_PATTERN.match(half_width(value))
-    if not match:
-        return None
-    try:
-        return dt.date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
 
 
 def public_range(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -85,18 +59,15 @@ def range_message(first: dt.date, last: dt.date) -> str:
 @public_page_cache("availability")
 def availability_month(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    raw = request.GET.get("month", "").strip()
-    if raw:
-        parsed = parse_month(raw)
-        if parsed is None:
-            return bad_request(
-                request, "月の指定が正しくありません。2026-12 のように年と月を指定してください。"
-            )
-        year, month = parsed
-    else:
-        year, month = today.year, today.month
+    try:
+        # Any real month parses; one outside the public range gets the range message (404).
+        first_day = parse_month(request.GET.get("month"), any_year=True) or today.replace(day=1)
+    except BadMonth:
+        return bad_request(
+            request, "月の指定が正しくありません。2026-12 のように年と月を指定してください。"
+        )
+    year, month = first_day.year, first_day.month
     first_allowed, last_allowed = public_range(today)
-    first_day = dt.date(year, month, 1)
     if not first_allowed <= first_day <= last_allowed:
         return bad_request(request, range_message(first_allowed, last_allowed), status=404)
     previous_month = add_months(first_day, -1)
@@ -136,13 +107,10 @@ def availability_page(
     database trigger), so a reader never gets tables older than what it could see itself.
     Cookie-less visitors get the whole page from kyodo_center.cache.public_page_cache.
     """
-    tables_key = f"tables:{key}:v{selectors.availability_version()}"
-    tables = cache.get(tables_key)
-    if tables is None:
-        tables = render_to_string(tables_template, build_tables())
-        cache.set(tables_key, tables, timeout=AVAILABILITY_CACHE_SECONDS)
-    # Our own template's output, escaped when it was rendered.
-    return render(request, template, {**context, "tables": mark_safe(tables)})
+    tables = cached_fragment(
+        tables_template, key=key, versions=("availability",), build=build_tables
+    )
+    return render(request, template, {**context, "tables": tables})
 
 
 @public_page_cache("availability")
@@ -180,14 +148,7 @@ class CounterView(RoleRequiredMixin, View):
     allowed_roles = STAFF_ROLES
 
     def facility(self) -> Facility:
-        raw = self.request.GET.get("facility") or self.request.POST.get("facility")
-        facilities = Facility.objects.all()
-        if raw and raw.isascii() and raw.isdigit():
-            return get_object_or_404(facilities, pk=int(raw))
-        facility = facilities.first()
-        if facility is None:
-            raise Http404("施設が登録されていません。")
-        return facility
+        return facility_for_request(self.request)
 
 
 class BookingGridView(CounterView):
@@ -214,18 +175,18 @@ class BookingGridView(CounterView):
         # The table is cached under the versions of what it shows (bookings, loans, closures,
         # rooms, group names) and the current half hour (past slots stop being clickable).
         half_hour = int(now.timestamp() // (SLOT_MINUTES * 60))
-        versions = content_versions("availability", "groups")
-        key = f"grid:{facility.pk}:{view}:{days[0]}:{half_hour}:" + "-".join(map(str, versions))
-        grid_table = cache.get(key)
-        if grid_table is None:
-            grid = selectors.booking_grid(facility=facility, days=days, now=now)
-            grid_table = render_to_string(
-                "facilities/counter/_grid_table.html",
-                {"grid": grid, "facility": facility, "view": view},
-            )
-            cache.set(key, grid_table, timeout=AVAILABILITY_CACHE_SECONDS)
+        grid_table = cached_fragment(
+            "facilities/counter/_grid_table.html",
+            key=f"grid:{facility.pk}:{view}:{days[0]}:{half_hour}",
+            versions=("availability", "groups"),
+            build=lambda: {
+                "grid": selectors.booking_grid(facility=facility, days=days, now=now),
+                "facility": facility,
+                "view": view,
+            },
+        )
         context = {
-            "grid_table": mark_safe(grid_table),  # our own template's escaped output
+            "grid_table": grid_table,
             "days": days,
             "facility": facility,
             "day": day,

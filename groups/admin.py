@@ -22,6 +22,7 @@ from groups.models import (
     Group,
     GroupEvent,
 )
+from kyodo_center.admin import ReadOnlyAdminMixin
 from kyodo_center.audit import PersonalDataChangelistMixin, log_personal_data_access
 from kyodo_center.history import HistoryAdminMixin
 
@@ -114,7 +115,7 @@ class GroupReviewForm(forms.ModelForm):
         return cleaned
 
 
-class GroupEventInline(admin.TabularInline):
+class GroupEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = GroupEvent
     # The review's decisions (申請・承認・却下とその理由・更新) are domain data shown to staff; the
     # audit trail of every field change is the 履歴 below (kyodo_center.history).
@@ -124,12 +125,6 @@ class GroupEventInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.has_perm("groups.view_group")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +27,7 @@ from groups.models import (
     RegistrationCounter,
     SubmissionChannel,
 )
+from kyodo_center.dates import fiscal_year_end, fiscal_year_of
 from kyodo_center.history import records_actor
 
 BYLAWS_MAX_BYTES: int = settings.BYLAWS_MAX_BYTES  # within the request cap (settings)
@@ -64,16 +65,6 @@ class GroupError(Exception):
 
 class GroupApplicationLimitReached(GroupError):
     """Too many online applications from one address within the hour (a 429 page)."""
-
-
-# --- Dates ----------------------------------------------------------------------------------
-def fiscal_year_of(day: dt.date) -> int:
-    """The Japanese fiscal year (年度) runs from 4/1 to 3/31."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def fiscal_year_end(day: dt.date) -> dt.date:
-    return dt.date(fiscal_year_of(day) + 1, 3, 31)
 
 
 # --- Reads other apps use -------------------------------------------------------------------
@@ -425,14 +416,7 @@ def groups_renew(
     *, groups: Iterable[Group], by: Any, today: dt.date | None = None
 ) -> tuple[list[Group], list[str]]:
     """Renew several groups; each succeeds or fails on its own. Returns (renewed, messages)."""
-    renewed: list[Group] = []
-    errors: list[str] = []
-    for group in groups:
-        try:
-            renewed.append(group_renew(group=group, by=by, today=today))
-        except GroupError as error:
-            errors.append(error.message)
-    return renewed, errors
+    return _each_on_its_own(group_renew, groups, by=by, today=today)
 
 
 @records_actor("by")
@@ -440,11 +424,19 @@ def groups_approve(
     *, groups: Iterable[Group], by: Any, today: dt.date | None = None
 ) -> tuple[list[Group], list[str]]:
     """Approve several applications; each succeeds or fails on its own."""
-    approved: list[Group] = []
+    return _each_on_its_own(group_approve, groups, by=by, today=today)
+
+
+def _each_on_its_own(
+    decide: Callable[..., Group], groups: Iterable[Group], **arguments: Any
+) -> tuple[list[Group], list[str]]:
+    """Apply one decision to several groups, each in its own transaction: a refusal of one
+    (its message is collected) does not undo the others."""
+    done: list[Group] = []
     errors: list[str] = []
     for group in groups:
         try:
-            approved.append(group_approve(group=group, by=by, today=today))
+            done.append(decide(group=group, **arguments))
         except GroupError as error:
             errors.append(error.message)
-    return approved, errors
+    return done, errors

@@ -11,13 +11,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 CACHE_SECONDS = 600
 
@@ -40,6 +42,26 @@ def content_versions(*names: str) -> tuple[int, ...]:
         )
         found = dict(cursor.fetchall())
     return tuple(found[name] for name in names)
+
+
+def cached_fragment(
+    template: str,
+    *,
+    key: str,
+    versions: Sequence[str],
+    build: Callable[[], dict[str, Any]],
+    seconds: int = CACHE_SECONDS,
+) -> SafeString:
+    """``template`` rendered with the context ``build()`` returns, cached per process under
+    ``key`` and the current versions of ``versions`` (for a part of a page that visitors with a
+    cookie see too: the counter grid, the availability tables). The output is our own
+    template's, escaped when it was rendered."""
+    full_key = ":".join(["fragment", key, *map(str, content_versions(*versions))])
+    html = cache.get(full_key)
+    if html is None:
+        html = render_to_string(template, build())
+        cache.set(full_key, html, timeout=seconds)
+    return mark_safe(html)
 
 
 def public_page_cache(

@@ -45,7 +45,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import format_lazy
 
 from kyodo_center.client_ip import client_address
-from kyodo_center.templatetags.kyodo import japanese_date, japanese_time
+from kyodo_center.dates import hhmm, jdate
 
 ModelT = TypeVar("ModelT", bound=type[models.Model])
 F = TypeVar("F", bound=Callable[..., Any])
@@ -59,8 +59,17 @@ def track(model_class: ModelT) -> ModelT:
     """Class decorator: record every insert, update and delete of this model in
     ``<Model>History`` (same app), with the context of whoever made it.
 
-    An update that changes nothing but ``auto_now`` fields writes no row.
+    An update that changes nothing but ``auto_now`` fields writes no row. A model that names
+    its table (``Meta.db_table``, e.g. one moved to another app that kept its table) keeps its
+    history table beside it: ``<db_table>history``.
     """
+    meta: dict[str, Any] = {
+        "verbose_name": format_lazy("{}の履歴", model_class._meta.verbose_name),
+        "verbose_name_plural": format_lazy("{}の履歴", model_class._meta.verbose_name),
+        "default_permissions": (),
+    }
+    if "db_table" in model_class._meta.original_attrs:
+        meta["db_table"] = f"{model_class._meta.db_table}{HISTORY_SUFFIX.lower()}"
     pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(condition=pghistory.AnyChange(exclude_auto=True)),
@@ -69,11 +78,7 @@ def track(model_class: ModelT) -> ModelT:
         context_field=pghistory.ContextJSONField(),
         # No reverse accessor on the tracked model (groups.Group already has "events").
         obj_field=pghistory.ObjForeignKey(related_name="+", related_query_name="+"),
-        meta={
-            "verbose_name": format_lazy("{}の履歴", model_class._meta.verbose_name),
-            "verbose_name_plural": format_lazy("{}の履歴", model_class._meta.verbose_name),
-            "default_permissions": (),
-        },
+        meta=meta,
     )(model_class)
     return model_class
 
@@ -328,7 +333,7 @@ def _format_instant(value: str) -> str:
         return value
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, dt.UTC)
-    return f"{japanese_date(moment)} {japanese_time(moment)}"
+    return f"{jdate(moment)} {hhmm(moment)}"
 
 
 def _format(model_field: models.Field, value: Any, names: dict[Any, dict[str, str]]) -> str:
@@ -364,7 +369,7 @@ def _format(model_field: models.Field, value: Any, names: dict[Any, dict[str, st
 
 def _format_date(value: str) -> str:
     day = parse_date(value) if value else None
-    return japanese_date(day) if day else value
+    return jdate(day) if day else value
 
 
 class HistoryAdminMixin:

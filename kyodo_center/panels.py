@@ -9,18 +9,17 @@ never import an app's internals.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
 from django.http import HttpRequest
 
-PANEL_APPS = ("facilities", "groups", "consultations", "programs")
+from kyodo_center.contributions import app_modules
 
 
 def collect_panels(kind: str, request: HttpRequest, today: dt.date) -> list[dict[str, Any]]:
+    """The apps' sections, in INSTALLED_APPS order (facilities first: the centre itself)."""
     panels = []
-    for app in PANEL_APPS:
-        module = importlib.import_module(f"{app}.panels")
+    for module in app_modules("panels"):
         provider = getattr(module, f"{kind}_panel", None)
         if provider is None:
             continue

@@ -11,6 +11,8 @@ from typing import Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 
+from kyodo_center.contributions import app_modules
+
 COUNTER_STAFF = "窓口職員"
 WARD_STAFF = "区職員"
 OPERATOR = "運営団体"
@@ -21,25 +23,17 @@ VIEW = ("view",)
 EVERYTHING = ("add", "change", "delete", "view")
 
 # role -> {"app_label.model": actions}. Each app declares its own part in ``<app>/roles.py`` as
-# ROLE_PERMISSIONS; they are merged here. A model that does not exist (yet) is skipped.
-ROLE_APPS = ("kyodo_center", "facilities", "groups", "consultations", "programs")
+# ROLE_PERMISSIONS (found by kyodo_center.contributions); they are merged here with the
+# project's own part. A model that does not exist (yet) is skipped.
 
 # The project's own part: ward staff read the personal-data access log in the admin.
 ROLE_PERMISSIONS = {WARD_STAFF: {"kyodo_center.personaldataaccess": VIEW}}
 
 
 def role_permissions() -> dict[str, dict[str, tuple[str, ...]]]:
-    import importlib
-
     merged: dict[str, dict[str, tuple[str, ...]]] = {role: {} for role in ALL_ROLES}
-    for app in ROLE_APPS:
-        try:
-            module = importlib.import_module(f"{app}.roles")
-        except ModuleNotFoundError as error:
-            if error.name != f"{app}.roles":
-                raise
-            continue
-        for role, table in module.ROLE_PERMISSIONS.items():
+    for table_of_role in [ROLE_PERMISSIONS, *(m.ROLE_PERMISSIONS for m in app_modules("roles"))]:
+        for role, table in table_of_role.items():
             merged[role].update(table)
     return merged
 

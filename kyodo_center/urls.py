@@ -19,7 +19,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("counter/", include(counter_patterns)),
     path("counter/bookings/", include("facilities.counter_urls")),
-    path("counter/resources/", include("facilities.resource_urls")),
+    path("counter/resources/", include("resources.urls")),
     path("facilities/", include("facilities.urls")),
     path(
         "accounts/login/",

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from facilities.selectors import facility_summaries
 from kyodo_center.cache import public_page_cache
 from kyodo_center.panels import collect_panels
 from kyodo_center.roles import OPERATOR, STAFF_ROLES, RoleRequiredMixin, user_has_role
@@ -26,7 +25,6 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         context["today"] = today
-        context["facilities"] = facility_summaries(today=today)
         context["panels"] = collect_panels("home", self.request, today)
         return context
 
@@ -41,7 +39,6 @@ class CounterDashboardView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
         context["today"] = today
-        context["facilities"] = facility_summaries(today=today, closure_limit=3)
         context["panels"] = collect_panels("counter", self.request, today)
         return context
 

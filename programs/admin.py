@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 
+from kyodo_center.admin import ReadOnlyAdminMixin
 from kyodo_center.audit import PersonalDataChangelistMixin
 from kyodo_center.history import HistoryAdminMixin
 from programs.models import Event, EventSeries, Registration
@@ -22,19 +23,13 @@ from programs.services import ProgramError, event_update_details
 EDITABLE = ["kind", "title", "description", "organiser_group", "fee_note", "is_public"]
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Registration
     extra = 0
     can_delete = False
     fields = ["number", "name", "contact", "party_size", "status", "channel", "attended"]
     readonly_fields = fields
     ordering = ["number"]
-
-    def has_add_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Event)
@@ -113,7 +108,9 @@ class EventSeriesAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmin):
+class RegistrationAdmin(
+    ReadOnlyAdminMixin, PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmin
+):
     """Read-only list of applications, searchable by name, contact or receipt number."""
 
     list_display = ["receipt", "event", "name", "contact", "party_size", "status", "attended"]
@@ -125,12 +122,3 @@ class RegistrationAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.Mo
     @admin.display(description="受付番号")
     def receipt(self, obj: Registration) -> str:
         return obj.receipt_code
-
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False

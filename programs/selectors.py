@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from facilities.services import day_bounds, local_datetime
+from kyodo_center.dates import day_bounds, month_bounds
 from programs.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from programs.services import registration_problem
 
@@ -81,19 +81,8 @@ class BadFilter(ValueError):
     """A filter of the public list could not be understood."""
 
 
-def parse_month(value: str | None) -> tuple[int, int] | None:
-    if not value:
-        return None
-    try:
-        year, month = (int(part) for part in value.split("-"))
-        dt.date(year, month, 1)
-    except (TypeError, ValueError) as error:
-        raise BadFilter(value) from error
-    return year, month
-
-
 def public_events(
-    *, now: dt.datetime, kind: str | None = None, month: tuple[int, int] | None = None
+    *, now: dt.datetime, kind: str | None = None, month: dt.date | None = None
 ) -> QuerySet[Event]:
     """Upcoming (not yet ended) public events, soonest first; cancelled ones stay visible."""
     if kind and kind not in EventKind.values:
@@ -102,13 +91,8 @@ def public_events(
     if kind:
         events = events.filter(kind=kind)
     if month:
-        year, number = month
-        first = dt.date(year, number, 1)
-        following = dt.date(year + number // 12, number % 12 + 1, 1)
-        events = events.filter(
-            starts_at__lt=local_datetime(following, dt.time.min),
-            ends_at__gt=local_datetime(first, dt.time.min),
-        )
+        first, following = month_bounds(month)
+        events = events.filter(starts_at__lt=following, ends_at__gt=first)
     return with_places(events).order_by("starts_at", "pk")
 
 

@@ -30,11 +30,9 @@ from facilities.services import (
     booking_cancel,
     booking_create,
     booking_update,
-    hhmm,
-    jdate,
-    local_datetime,
 )
 from groups.models import Group
+from kyodo_center.dates import hhmm, jdate, local_datetime
 from kyodo_center.history import records_actor
 from programs.models import (
     CENTRE_ORGANISER,

@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from facilities.services import jdate
 from kyodo_center.audit import log_personal_data_access
 from kyodo_center.cache import public_page_cache
+from kyodo_center.dates import BadMonth, jdate, parse_month
 from kyodo_center.exports import csv_response, xlsx_response
 from kyodo_center.history import history_for
 from kyodo_center.models import PersonalDataAction
@@ -43,7 +43,6 @@ from programs.selectors import (
     availability,
     event_registrations,
     feed_events,
-    parse_month,
     public_event,
     public_events,
     roster,
@@ -86,7 +85,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     try:
         month = parse_month(request.GET.get("month"))
         events = public_events(now=now, kind=request.GET.get("kind") or None, month=month)
-    except BadFilter:
+    except (BadFilter, BadMonth):
         return render(
             request,
             "programs/bad_request.html",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
@@ -110,19 +109,6 @@ def room1(facility: Facility) -> Room:
 @pytest.fixture
 def room2(facility: Facility) -> Room:
     return facility.rooms.get(name="多目的室2")
-
-
-# --- Processes that need the test database --------------------------------------------------
-def current_database_url() -> str:
-    """A DATABASE_URL for the database the tests run on (for gunicorn or manage.py children)."""
-    settings = connection.settings_dict
-    host = settings["HOST"] or settings["OPTIONS"].get("host", "")
-    quoted_host = urllib.parse.quote(host, safe="") if host.startswith("/") else host
-    port = f":{settings['PORT']}" if settings["PORT"] else ""
-    password = urllib.parse.quote(settings["PASSWORD"] or "", safe="")
-    user = urllib.parse.quote(settings["USER"] or "", safe="")
-    credentials = f"{user}:{password}@" if password else f"{user}@"
-    return f"postgresql://{credentials}{quoted_host}{port}/{settings['NAME']}"
 
 
 # --- Browser -----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 from facilities.models import Booking, Closure, Equipment, EquipmentLoan
 from facilities.services import booking_create
 from tests.facilities.conftest import ask, open_day
+from tests.processes import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,7 +131,7 @@ def test_sigkill_of_postgres_loses_no_committed_booking():
     env.update(
         DJANGO_SETTINGS_MODULE="kyodo_center.settings.base",
         DJANGO_DEBUG="1",
-        DATABASE_URL=f"postgresql://postgres@{str(socket_dir).replace('/', '%2F')}/crash",
+        DATABASE_URL=database_url({"HOST": str(socket_dir), "USER": "postgres", "NAME": "crash"}),
     )
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=180

@@ -12,11 +12,11 @@ import pytest
 from django.utils import timezone
 
 from consultations.models import Topic
-from facilities.resource_services import machine_use_log
 from kyodo_center.exports import content_disposition, csv_response
 from kyodo_center.models import PersonalDataAccess, PersonalDataAction
 from programs.models import Registration
 from programs.services import event_create
+from resources.services.machines import machine_use_log
 from tests.consultations import factories as consultation_factories
 from tests.programs.conftest import event_data, open_day
 from tests.resources.conftest import make_group
@@ -113,7 +113,7 @@ def test_roster_xlsx_is_for_staff_only(client, plain_user, event_with_formula_na
 
 @pytest.fixture
 def month_of_machine_uses(facility):
-    from facilities.resource_models import OfficeMachine
+    from resources.models import OfficeMachine
 
     copier = OfficeMachine.objects.create(facility=facility, name="コピー機", sort_order=1)
     today = timezone.localdate()

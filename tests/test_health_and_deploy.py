@@ -9,18 +9,14 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import current_database_url
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import ROOT, current_database_url, free_port, start_gunicorn
 
 
 def production_env(**overrides: str) -> dict[str, str]:
@@ -78,12 +74,6 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def fetch(url: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
     """One GET, redirects not followed (we assert on them)."""
     parts = urllib.parse.urlsplit(url)
@@ -107,22 +97,13 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise AssertionError(f"{url} did not answer within {timeout}s")
 
 
-def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "kyodo_center.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--access-logfile",
-            "-",
-        ],
-        cwd=ROOT,
-        env=env,
+def start_image_server(env: dict[str, str], port: int) -> subprocess.Popen:
+    """gunicorn as the Dockerfile's command runs it (access log on stdout, discarded here)."""
+    return start_gunicorn(
+        env,
+        port,
+        "--access-logfile",
+        "-",
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -142,7 +123,7 @@ def test_gunicorn_with_production_settings_serves_healthz_and_cached_static(tmp_
     manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())
     hashed_css = manifest["paths"]["css/site.css"]
     port = free_port()
-    server = start_gunicorn(env, port)
+    server = start_image_server(env, port)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/healthz")
@@ -176,7 +157,7 @@ def test_healthz_answers_503_when_the_database_does_not_answer():
     port = free_port()
     closed_port = free_port()  # nothing listens there
     env = production_env(DATABASE_URL=f"postgresql://nobody@127.0.0.1:{closed_port}/nothing")
-    server = start_gunicorn(env, port)
+    server = start_image_server(env, port)
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
         status, _, body = fetch(f"http://127.0.0.1:{port}/healthz", {})

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from facilities.models import Closure, ClosureKind
-from kyodo_center.templatetags.kyodo import japanese_date
+from kyodo_center.dates import jdate as japanese_date
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_home_page_query_count_does_not_grow_with_closures(
 def test_home_page_is_cached_for_visitors_without_cookies_and_shows_changes_at_once(
     client, facility, room1, django_assert_num_queries
 ):
-    from facilities.services import local_datetime
+    from kyodo_center.dates import local_datetime
     from programs.models import Event, EventKind
 
     client.get("/")  # the first visit of the day may generate the year-end closures

@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import re
-import threading
 import urllib.parse
 
 import pytest
 from django.utils import timezone
 
 from facilities.models import Booking
+from tests.concurrency import run_indexed_together
 from tests.facilities.conftest import open_day
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -34,13 +34,10 @@ def session_for(live_server, client, user) -> tuple[str, str]:
 
 def post_all_at_once(live_server, path: str, bodies: list[dict], cookie: str) -> list[tuple]:
     host = urllib.parse.urlsplit(live_server.url)
-    barrier = threading.Barrier(len(bodies))
-    results: list[tuple] = [None] * len(bodies)
 
-    def send(index: int) -> None:
+    def send(index: int) -> tuple[int, str]:
         connection = http.client.HTTPConnection(host.hostname, host.port, timeout=60)
         try:
-            barrier.wait(timeout=30)
             connection.request(
                 "POST",
                 path,
@@ -51,18 +48,13 @@ def post_all_at_once(live_server, path: str, bodies: list[dict], cookie: str) ->
                 },
             )
             response = connection.getresponse()
-            results[index] = (response.status, response.read().decode())
-        except Exception as error:  # recorded and asserted on below
-            results[index] = (0, repr(error))
+            return response.status, response.read().decode()
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(bodies))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    results = run_indexed_together(send, len(bodies), timeout=120)
+    # A failed request counts as status 0, asserted on by the callers.
+    return [(0, repr(r)) if isinstance(r, Exception) else r for r in results]
 
 
 def test_fifty_simultaneous_bookings_of_one_slot(live_server, client, counter_user, room1):
@@ -128,8 +120,8 @@ def test_fifty_residents_for_the_last_place_of_an_event(live_server, client, roo
 
 
 def test_fifty_groups_for_the_last_mailbox(live_server, client, counter_user, facility):
-    from facilities.resource_models import MailboxAssignment
-    from facilities.resource_services import mailbox_create_range
+    from resources.models import MailboxAssignment
+    from resources.services.mailboxes import mailbox_create_range
     from tests.groups.factories import RegisteredGroupFactory
 
     mailbox_create_range(facility=facility, first=1, last=1)

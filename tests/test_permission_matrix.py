@@ -48,7 +48,7 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "bookings:edit": STAFF,
     "bookings:cancel": STAFF_POST_ONLY,
     "bookings:print": STAFF,
-    # facilities: centre resources at the counter
+    # resources: office machines, mailboxes and displays at the counter
     "resources:index": (302, 302, 302, 302, 302),  # a plain redirect to the machines page
     "resources:machines": STAFF,
     "resources:machine_uses": STAFF,

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pghistory",
     "kyodo_center",
     "facilities",
+    "resources",
     "groups",
     "consultations",
     "programs",

@@ -11,13 +11,13 @@ import datetime as dt
 
 import pytest
 
-from facilities.resource_models import (
+from resources.models import (
     MachineUse,
     Mailbox,
     MailboxAssignment,
     OfficeMachine,
 )
-from facilities.resource_services import mailbox_assign
+from resources.services.mailboxes import mailbox_assign
 from tests.conftest import login, serious_accessibility_violations
 from tests.resources.conftest import make_group
 

@@ -4,11 +4,10 @@ whether it comes from a stale copy, an operator's referral page or a race with t
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from consultations.models import (
@@ -29,6 +28,7 @@ from consultations.services import (
     referral_create,
     referral_update,
 )
+from tests.concurrency import DatabaseThread
 from tests.consultations import factories
 
 pytestmark = pytest.mark.django_db
@@ -137,30 +137,22 @@ def test_an_answer_saved_during_anonymisation_waits_for_it_and_is_refused(
         counter_user, route=Route.OPERATOR, topic_name="助成金", operator_name=factories.SHAKYO
     )
     referral_pk = consultation.referral.pk
-    outcome: list[str] = []
-
-    def operator_saves() -> None:
-        try:
-            referral_update(
-                referral_id=referral_pk,
-                user=shakyo_user,
-                status=ReferralStatus.IN_PROGRESS,
-                answer="山田様 090-1111-2222 へ回答",
-            )
-            outcome.append("saved")
-        except ConsultationError as error:
-            outcome.append(str(error))
-        finally:
-            connection.close()
-
-    operator = threading.Thread(target=operator_saves)
+    operator = DatabaseThread(
+        lambda: referral_update(
+            referral_id=referral_pk,
+            user=shakyo_user,
+            status=ReferralStatus.IN_PROGRESS,
+            answer="山田様 090-1111-2222 へ回答",
+        )
+    )
     with transaction.atomic():
         assert consultations_anonymise_expired() == 1
         operator.start()
         time.sleep(0.5)
         assert operator.is_alive(), "the save did not wait for the anonymisation"
     operator.join(timeout=10)
-    assert outcome == [ANONYMISED_REFUSAL]
+    assert isinstance(operator.outcome, ConsultationError), operator.outcome
+    assert str(operator.outcome) == ANONYMISED_REFUSAL
     referral = Referral.objects.get(pk=referral_pk)
     assert referral.answer == "" and referral.status == ReferralStatus.REFERRED
     assert_still_anonymised(consultation)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from consultations.models import (
@@ -30,6 +29,7 @@ from consultations.services import (
     referral_update,
     retention_cutoff,
 )
+from tests.concurrency import run_indexed_together
 from tests.conftest import make_user
 from tests.consultations import factories
 
@@ -191,24 +191,11 @@ def test_last_slot_is_booked_once_under_concurrency(defaults):
     factories.defaults()
     session = factories.expert_session(capacity=1)
     waiting = [factories.consultation(user=clerk, topic_name="運営・会計") for _ in range(8)]
-    barrier = threading.Barrier(len(waiting))
-    results: list[str] = []
-
-    def book(consultation):
-        try:
-            barrier.wait()
-            expert_booking_create(consultation=consultation, session=session, user=clerk)
-            results.append("booked")
-        except ConsultationError as error:
-            results.append(str(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=book, args=(c,)) for c in waiting]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_indexed_together(
+        lambda i: expert_booking_create(consultation=waiting[i], session=session, user=clerk),
+        len(waiting),
+    )
+    results = ["booked" if isinstance(r, ExpertBooking) else str(r) for r in outcomes]
     # The session lock orders the clerks, so the seven are told the session is full (without
     # it the unique constraint still refuses, but only with "try again").
     full = "この専門相談の日程は満席です。別の日程を選んでください。"

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from consultations.models import AskerKind, Route, TopicHandling
+from consultations.selectors import OperatorCandidate
 from consultations.services import (
-    OperatorCandidate,
     ServiceLevelCode,
     route_suggest,
     service_level_at,

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from facilities.models import Equipment, Facility, Room
-from facilities.services import BookingRequest, local_datetime, year_end_dates
+from facilities.services import BookingRequest, year_end_dates
 from groups.models import Group
+from kyodo_center.dates import local_datetime
 
 # A fixed "now" for service tests: Monday 23 November 2026, 10:00 in Tokyo.
 NOW = local_datetime(dt.date(2026, 11, 23), dt.time(10, 0))

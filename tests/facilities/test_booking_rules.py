@@ -12,13 +12,12 @@ from facilities.models import Booking, BookingStatus, Closure, ClosureKind
 from facilities.services import (
     BookingConflict,
     FacilityError,
-    add_months,
     booking_cancel,
     booking_create,
     booking_update,
     bookings_hit_by_closure,
-    local_datetime,
 )
+from kyodo_center.dates import add_months, local_datetime
 from tests.facilities.conftest import NOW, TODAY, ask
 
 pytestmark = pytest.mark.django_db

@@ -5,14 +5,11 @@ Real threads, each with its own PostgreSQL connection, released together by a ba
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 
 from facilities.models import Booking, BookingStatus, EquipmentLoan, Room
 from facilities.services import BookingConflict, FacilityError, booking_create
+from tests.concurrency import run_indexed_together
 from tests.facilities.conftest import NOW, ask
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,32 +17,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 8
 
 
-def run_together(work: Callable[[int], object], count: int = THREADS) -> list[object]:
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def runner(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work(index)
-        except Exception as error:  # the outcome is what we assert on
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 def test_eight_clerks_booking_one_slot_get_one_booking(room1, booking_day):
-    results = run_together(
+    results = run_indexed_together(
         lambda i: booking_create(
             request=ask(room1, booking_day, "14:00", "16:00", booker_name=f"利用者{i}"), now=NOW
-        )
+        ),
+        THREADS,
     )
     booked = [r for r in results if isinstance(r, Booking)]
     refused = [r for r in results if isinstance(r, BookingConflict)]
@@ -60,11 +37,12 @@ def test_the_last_projector_goes_to_exactly_one_of_eight_rooms(facility, booking
         Room.objects.create(facility=facility, name=f"会議室{i}", capacity=10)
         for i in range(THREADS)
     ]
-    results = run_together(
+    results = run_indexed_together(
         lambda i: booking_create(
             request=ask(rooms[i], booking_day, "14:00", "16:00", equipment={projector: 1}),
             now=NOW,
-        )
+        ),
+        THREADS,
     )
     booked = [r for r in results if isinstance(r, Booking)]
     refused = [r for r in results if isinstance(r, FacilityError)]

@@ -11,43 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from facilities.models import Booking, BookingStatus, Closure, ClosureKind
 from facilities.services import FacilityError, booking_create, closure_save
 from kyodo_center.cache import content_versions
 from programs.services import ProgramError, event_create, event_series_create
+from tests.concurrency import DatabaseThread, run_together
 from tests.facilities.conftest import NOW, TODAY, ask, open_day
 from tests.programs.conftest import event_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 6
-
-
-def in_parallel(*works: Callable[[], object]) -> list[object]:
-    """Run each callable in its own thread and connection, released together."""
-    barrier = threading.Barrier(len(works))
-    results: list[object] = [None] * len(works)
-
-    def runner(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = works[index]()
-        except Exception as error:  # the outcome is what we assert on
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(len(works))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def unexpected(results: list[object], *allowed: type[Exception]) -> list[object]:
@@ -62,36 +40,25 @@ def day_number(n: int) -> dt.date:
 def test_a_booking_in_the_other_room_commits_while_one_is_held_open(room1, room2, booking_day):
     started = threading.Event()
     release = threading.Event()
-    outcome: dict[str, object] = {}
+    seconds: list[float] = []
 
     def slow_clerk() -> None:
-        try:
-            with transaction.atomic():
-                booking_create(request=ask(room1, booking_day, "10:00", "12:00"), now=NOW)
-                started.set()
-                release.wait(timeout=15)
-        except Exception as error:
-            outcome["slow"] = error
-        finally:
-            connection.close()
+        with transaction.atomic():
+            booking_create(request=ask(room1, booking_day, "10:00", "12:00"), now=NOW)
+            started.set()
+            release.wait(timeout=15)
 
-    def quick_clerk() -> None:
-        try:
-            begin = time.monotonic()
-            outcome["quick"] = booking_create(
-                request=ask(room2, booking_day, "10:00", "12:00"), now=NOW
-            )
-            outcome["seconds"] = time.monotonic() - begin
-        except Exception as error:
-            outcome["quick"] = error
-        finally:
-            connection.close()
+    def quick_clerk() -> Booking:
+        begin = time.monotonic()
+        booking = booking_create(request=ask(room2, booking_day, "10:00", "12:00"), now=NOW)
+        seconds.append(time.monotonic() - begin)
+        return booking
 
     before = content_versions("availability")
-    slow = threading.Thread(target=slow_clerk)
+    slow = DatabaseThread(slow_clerk)
     slow.start()
     assert started.wait(timeout=10)
-    quick = threading.Thread(target=quick_clerk)
+    quick = DatabaseThread(quick_clerk)
     quick.start()
     quick.join(timeout=10)
     finished_while_other_open = not quick.is_alive()
@@ -101,9 +68,9 @@ def test_a_booking_in_the_other_room_commits_while_one_is_held_open(room1, room2
     quick.join(timeout=15)
 
     assert finished_while_other_open, "the second booking waited for the first to commit"
-    assert isinstance(outcome["quick"], Booking), outcome
-    assert outcome["seconds"] < 1.0
-    assert "slow" not in outcome
+    assert isinstance(quick.outcome, Booking), quick.outcome
+    assert seconds[0] < 1.0
+    assert slow.outcome is None, slow.outcome  # no error
     # Each commit changed the version at once, so the public pages show both bookings.
     assert after_quick != before
     assert content_versions("availability") != after_quick
@@ -136,7 +103,7 @@ def test_the_version_changes_with_the_commit_not_before(room1, booking_day):
 def test_an_event_and_a_series_created_at_once_never_deadlock(room1, room2):
     for n in range(ROUNDS):
         day = day_number(n * 3)
-        results = in_parallel(
+        results = run_together(
             lambda day=day, n=n: event_create(
                 data=event_data(day=day, room=room1, title=f"単発{n}"), now=NOW
             ),
@@ -152,7 +119,7 @@ def test_an_event_and_a_series_created_at_once_never_deadlock(room1, room2):
 def test_a_booking_and_an_event_for_the_same_room_never_deadlock(room1, projector):
     for n in range(ROUNDS):
         day = day_number(n)
-        results = in_parallel(
+        results = run_together(
             lambda day=day: booking_create(
                 request=ask(room1, day, "14:00", "16:00", equipment={projector: 1}), now=NOW
             ),
@@ -168,7 +135,7 @@ def test_a_closure_and_a_booking_written_at_once_cannot_both_pass_unnoticed(faci
     for staff to contact: never a booking on a closed day that nobody was told about."""
     for n in range(ROUNDS * 2):
         day = day_number(n)
-        results = in_parallel(
+        results = run_together(
             lambda day=day: closure_save(
                 closure=Closure(facility=facility, date=day, kind=ClosureKind.MAINTENANCE)
             ),
@@ -188,7 +155,7 @@ def test_a_booking_for_a_group_and_its_renewal_never_deadlock(room1, registered_
 
     for n in range(ROUNDS):
         day = day_number(n)
-        results = in_parallel(
+        results = run_together(
             lambda day=day: booking_create(
                 request=ask(room1, day, "14:00", "16:00", group=registered_group), now=NOW
             ),
@@ -204,7 +171,8 @@ def test_lending_and_changing_the_stock_at_once_never_deadlock_nor_over_lend(
     from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 
     from facilities.models import Equipment, EquipmentLoan
-    from facilities.services import day_bounds, equipment_save
+    from facilities.services import equipment_save
+    from kyodo_center.dates import day_bounds
 
     for n in range(ROUNDS):
         day = day_number(n)
@@ -215,7 +183,7 @@ def test_lending_and_changing_the_stock_at_once_never_deadlock_nor_over_lend(
             item.stock = 1
             return equipment_save(item=item)
 
-        results = in_parallel(
+        results = run_together(
             lambda day=day: booking_create(
                 request=ask(room2, day, "11:00", "13:00", equipment={screen: 1}), now=NOW
             ),

@@ -19,9 +19,9 @@ from facilities.services import (
     booking_create,
     booking_update,
     equipment_save,
-    local_datetime,
     room_save,
 )
+from kyodo_center.dates import local_datetime
 from programs.models import EventStatus
 from programs.services import event_cancel, event_create
 from tests.facilities.conftest import NOW, ask

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from facilities.models import Booking, Closure, ClosureKind
-from facilities.services import add_months, booking_create, closure_ensure_year_end
+from facilities.services import booking_create, closure_ensure_year_end
+from kyodo_center.dates import add_months
 from tests.facilities.conftest import ask, bulk_bookings
 
 pytestmark = pytest.mark.django_db

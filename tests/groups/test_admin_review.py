@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from groups import services
 from groups.models import ApplicationStatus, Group
+from kyodo_center.dates import fiscal_year_of
 from tests.groups.factories import CheckedGroupFactory, GroupFactory, RegisteredGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_ward_officer_approves_with_the_checklist(client, ward_user):
     )
     group.refresh_from_db()
     assert group.status == ApplicationStatus.APPROVED
-    fiscal_year = services.fiscal_year_of(timezone.localdate())
+    fiscal_year = fiscal_year_of(timezone.localdate())
     assert group.registration_number == f"{fiscal_year}-0001"
     assert group.decided_by == ward_user
     assert f"登録番号 {group.registration_number}" in response.content.decode()

@@ -5,41 +5,17 @@ Real threads, each with its own PostgreSQL connection, released together by a ba
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from programs.models import Registration, RegistrationStatus
 from programs.services import ProgramError, event_create, registration_cancel
+from tests.concurrency import run_indexed_together
 from tests.programs.conftest import NOW, event_data, register
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREADS = 10
-
-
-def run_together(work: Callable[[int], object], count: int = THREADS) -> list[object]:
-    barrier = threading.Barrier(count)
-    results: list[object] = [None] * count
-
-    def runner(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = work(index)
-        except Exception as error:  # the outcome is what we assert on
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def confirmed_places(event) -> int:
@@ -55,7 +31,7 @@ def test_ten_residents_for_the_last_three_places_get_exactly_three(room1, event_
     event = event_create(data=event_data(day=event_day, room=room1, capacity=5), now=NOW)
     register(event, "先に申込", 2)
 
-    results = run_together(lambda i: register(event, f"区民{i}", 1))
+    results = run_indexed_together(lambda i: register(event, f"区民{i}", 1), THREADS)
 
     confirmed = [r for r in results if isinstance(r, Registration)]
     refused = [r for r in results if isinstance(r, ProgramError)]
@@ -70,7 +46,9 @@ def test_ten_residents_for_the_last_three_places_get_exactly_three(room1, event_
 def test_concurrent_registrations_with_waiting_list_fill_then_wait_in_order(room1, event_day):
     event = event_create(data=event_data(day=event_day, room=room1, capacity=4), now=NOW)
 
-    results = run_together(lambda i: register(event, f"区民{i}", 1, join_waiting_list=True))
+    results = run_indexed_together(
+        lambda i: register(event, f"区民{i}", 1, join_waiting_list=True), THREADS
+    )
 
     assert all(isinstance(r, Registration) for r in results), results
     assert confirmed_places(event) == 4
@@ -99,7 +77,7 @@ def test_concurrent_registrations_with_waiting_list_fill_then_wait_in_order(room
             return registration_cancel(registration=cancelled[i], now=NOW)
         return register(event, f"後から{i}", 1, join_waiting_list=True)
 
-    run_together(work, count=8)
+    run_indexed_together(work, 8)
     assert confirmed_places(event) == 4
     promoted = Registration.objects.filter(event=event, promoted_at__isnull=False)
     assert sorted(promoted.values_list("number", flat=True)) == [w.number for w in waiting[:2]]

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from facilities.models import Facility
-from facilities.resource_models import DisplayPlace, DisplayPlaceKind, Mailbox, OfficeMachine
 from groups.models import Group
+from resources.models import DisplayPlace, DisplayPlaceKind, Mailbox, OfficeMachine
 from tests.facilities.conftest import (  # noqa: F401
     NOW,
     TODAY,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from facilities.resource_models import DisplayPlace, Mailbox, OfficeMachine
+from resources.models import DisplayPlace, Mailbox, OfficeMachine
 
 pytestmark = pytest.mark.django_db
 
 
 def test_ward_staff_create_boxes_1_to_36_from_the_admin(client, ward_user, facility):
     client.force_login(ward_user)
-    url = "/admin/facilities/mailbox/create-range/"
+    url = "/admin/resources/mailbox/create-range/"
     page = client.get(url)
     assert page.status_code == 200
     response = client.post(url, {"facility": facility.pk, "first": "１", "last": "３６"})
@@ -26,7 +26,7 @@ def test_ward_staff_create_boxes_1_to_36_from_the_admin(client, ward_user, facil
 def test_counter_staff_cannot_create_boxes(client, counter_user, facility):
     client.force_login(counter_user)
     response = client.post(
-        "/admin/facilities/mailbox/create-range/", {"facility": facility.pk, "first": 1, "last": 3}
+        "/admin/resources/mailbox/create-range/", {"facility": facility.pk, "first": 1, "last": 3}
     )
     assert response.status_code in (302, 403)
     assert not Mailbox.objects.exists()

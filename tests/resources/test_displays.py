@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from facilities.resource_models import DisplayItem
-from facilities.resource_selectors import display_items_to_take_down, display_places
-from facilities.resource_services import display_item_create, display_item_take_down
 from facilities.services import FacilityError
+from resources.models import DisplayItem
+from resources.selectors import display_items_to_take_down, display_places
+from resources.services.displays import display_item_create, display_item_take_down
 from tests.resources.conftest import TODAY
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from facilities.models import MailboxAssignmentHistory, MailboxHistory
-from facilities.resource_models import MailboxAssignmentStatus
-from facilities.resource_services import machine_use_log, mailbox_assign, mailbox_release
 from kyodo_center.models import PersonalDataAccess
+from resources.models import MailboxAssignmentHistory, MailboxAssignmentStatus, MailboxHistory
+from resources.services.machines import machine_use_log
+from resources.services.mailboxes import mailbox_assign, mailbox_release
 from tests.resources.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_the_mailbox_admin_page_shows_its_assignments_history(
     mailbox_release(assignment=assignment, today=TODAY, by=ward_user)
     assert MailboxHistory.objects.filter(pgh_obj_id=boxes[0].pk).exists()
     client.force_login(ward_user)
-    page = client.get(f"/admin/facilities/mailbox/{boxes[0].pk}/change/").content.decode()
+    page = client.get(f"/admin/resources/mailbox/{boxes[0].pk}/change/").content.decode()
     history = page[page.index('id="history-heading"') :]
     assert f"メールボックスの割り当て #{assignment.pk} 変更" in history
     assert "kuyakusho" in history
@@ -54,8 +54,8 @@ def test_the_machine_use_list_writes_one_access_line_per_view(client, counter_us
 @pytest.mark.parametrize(
     "url, listed",
     [
-        ("/admin/facilities/mailboxassignment/", "管理画面 メールボックスの割り当て一覧"),
-        ("/admin/facilities/machineuse/", "管理画面 事務機器の利用記録一覧"),
+        ("/admin/resources/mailboxassignment/", "管理画面 メールボックスの割り当て一覧"),
+        ("/admin/resources/machineuse/", "管理画面 事務機器の利用記録一覧"),
     ],
 )
 def test_admin_change_lists_with_names_write_one_access_line(client, ward_user, url, listed):

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from facilities.resource_models import MachineQueueStatus, MachineUse, PaperSize
-from facilities.resource_selectors import machine_board, machine_monthly_statistics
-from facilities.resource_services import (
+from facilities.services import FacilityError
+from resources.models import MachineQueueStatus, MachineUse, PaperSize
+from resources.selectors import machine_board, machine_monthly_statistics
+from resources.services.machines import (
     machine_mark_out_of_order,
     machine_mark_repaired,
     machine_queue_cancel,
@@ -19,7 +20,6 @@ from facilities.resource_services import (
     machine_use_finish,
     machine_use_log,
 )
-from facilities.services import FacilityError
 from tests.resources.conftest import NOW
 
 pytestmark = pytest.mark.django_db

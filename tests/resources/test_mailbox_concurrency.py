@@ -5,14 +5,12 @@ Real threads, each with its own PostgreSQL connection, released together by a ba
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
-from facilities.resource_models import MailboxAssignment, MailboxAssignmentStatus
-from facilities.resource_services import mailbox_assign
 from facilities.services import FacilityError
+from resources.models import MailboxAssignment, MailboxAssignmentStatus
+from resources.services.mailboxes import mailbox_assign
+from tests.concurrency import run_indexed_together
 from tests.resources.conftest import TODAY, make_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,23 +23,9 @@ def test_eight_clerks_assigning_the_last_box_make_exactly_one_assignment(facilit
     mailbox_assign(mailbox=boxes[0], group=holder, today=TODAY)
     last_box = boxes[1]
     groups = [make_group(f"同時申込{i}", f"2026-09{i:02d}") for i in range(1, THREADS + 1)]
-    barrier = threading.Barrier(THREADS)
-    results: list[object] = [None] * THREADS
-
-    def runner(index: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            results[index] = mailbox_assign(mailbox=last_box, group=groups[index], today=TODAY)
-        except Exception as error:  # the outcome is what we assert on
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = run_indexed_together(
+        lambda i: mailbox_assign(mailbox=last_box, group=groups[i], today=TODAY), THREADS
+    )
 
     assigned = [r for r in results if isinstance(r, MailboxAssignment)]
     refused = [r for r in results if isinstance(r, FacilityError)]

@@ -8,15 +8,16 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 
-from facilities.resource_models import (
+from facilities.services import FacilityError
+from resources.models import (
     MailboxAllowance,
     MailboxAssignment,
     MailboxAssignmentStatus,
     MailboxWaitlistEntry,
     WaitlistStatus,
 )
-from facilities.resource_selectors import mailboxes_to_extend, mailboxes_to_reclaim
-from facilities.resource_services import (
+from resources.selectors import mailboxes_to_extend, mailboxes_to_reclaim
+from resources.services.mailboxes import (
     mailbox_apply,
     mailbox_assign,
     mailbox_assignment_extend,
@@ -26,7 +27,6 @@ from facilities.resource_services import (
     mailbox_release,
     mailbox_waitlist_withdraw,
 )
-from facilities.services import FacilityError
 from tests.resources.conftest import NOW, TODAY, make_group
 
 pytestmark = pytest.mark.django_db

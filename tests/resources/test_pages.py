@@ -10,7 +10,7 @@ import pytest
 from django.db.backends.postgresql.psycopg_any import DateRange
 from django.utils import timezone
 
-from facilities.resource_models import (
+from resources.models import (
     DisplayItem,
     MachineQueueEntry,
     MachineUse,
@@ -19,14 +19,10 @@ from facilities.resource_models import (
     MailboxWaitlistEntry,
     WaitlistStatus,
 )
-from facilities.resource_panels import counter_context
-from facilities.resource_services import (
-    display_item_create,
-    machine_mark_out_of_order,
-    machine_use_log,
-    mailbox_assign,
-    mailbox_create_range,
-)
+from resources.panels import counter_context
+from resources.services.displays import display_item_create
+from resources.services.machines import machine_mark_out_of_order, machine_use_log
+from resources.services.mailboxes import mailbox_assign, mailbox_create_range
 from tests.resources.conftest import make_group
 
 pytestmark = pytest.mark.django_db
@@ -330,7 +326,7 @@ def test_list_pages_use_a_fixed_number_of_queries(
     MailboxWaitlistEntry.objects.bulk_create(
         MailboxWaitlistEntry(facility=facility, group=group) for group in groups[40:]
     )
-    from facilities.resource_models import DisplayPlace
+    from resources.models import DisplayPlace
 
     board = DisplayPlace.objects.create(facility=facility, kind="poster", capacity=500)
     DisplayItem.objects.bulk_create(

@@ -1,11 +1,11 @@
 """Every daily task of the system in one command to schedule: ``manage.py daily_maintenance``.
 
-Each task is a service of its app (nothing is re-implemented here):
-- groups: forget bylaws uploads of applications never submitted (``pending_uploads_purge_expired``);
-- consultations: anonymise records past the retention period (``consultations_anonymise_expired``,
-  the same as ``manage.py anonymise_consultations``);
-- facilities: generate the year-end closures (年末年始) of this and next winter for every facility
-  (``closure_ensure_year_end``); public pages only read them.
+Each app contributes its tasks in ``<app>/maintenance.py`` (``DAILY_TASKS``: label and a
+function of the current time that calls the app's services and says what it did), found by
+kyodo_center.contributions. Today: groups forgets bylaws uploads of applications never
+submitted; consultations anonymises records past the retention period (the same as
+``manage.py anonymise_consultations``); facilities creates the year-end closures (年末年始) of
+this and next winter, which the public pages only read.
 
 A task that fails does not stop the others; the command then exits non-zero so cron or the
 systemd timer reports it. Running it twice a day is harmless: every task is idempotent.
@@ -13,6 +13,7 @@ systemd timer reports it. Running it twice a day is harmless: every task is idem
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -20,10 +21,7 @@ from typing import Any
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from consultations.services import consultations_anonymise_expired
-from facilities.models import Facility
-from facilities.services import closure_ensure_year_end
-from groups.services import pending_uploads_purge_expired
+from kyodo_center.contributions import app_modules
 from kyodo_center.history import HistoryCommand
 
 logger = logging.getLogger(__name__)
@@ -37,30 +35,10 @@ class Command(HistoryCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
-        today = timezone.localdate(now)
-
-        def purge_uploads() -> str:
-            return f"{pending_uploads_purge_expired(now=now)}件を削除しました。"
-
-        def anonymise_consultations() -> str:
-            return f"{consultations_anonymise_expired(now=now)}件を匿名化しました。"
-
-        def year_end_closures() -> str:
-            added = sum(
-                closure_ensure_year_end(facility=facility, today=today)
-                for facility in Facility.objects.order_by("pk")
-            )
-            return f"{added}日分を追加しました。"
-
-        tasks: list[tuple[str, Callable[[], str]]] = [
-            ("未申請のアップロード", purge_uploads),
-            ("相談記録の匿名化", anonymise_consultations),
-            ("年末年始の休館日", year_end_closures),
-        ]
         failed = []
-        for label, task in tasks:
+        for label, task in daily_tasks():
             try:
-                self.stdout.write(f"{label}: {task()}")
+                self.stdout.write(f"{label}: {task(now)}")
             except Exception:
                 logger.exception("daily_maintenance: %s failed", label)
                 self.stderr.write(f"{label}: 失敗しました（ログを確認してください）。")
@@ -68,3 +46,7 @@ class Command(HistoryCommand):
         if failed:
             raise CommandError("失敗した処理があります: " + "、".join(failed))
         self.stdout.write(self.style.SUCCESS("毎日の保守処理が完了しました。"))
+
+
+def daily_tasks() -> list[tuple[str, Callable[[dt.datetime], str]]]:
+    return [task for module in app_modules("maintenance") for task in module.DAILY_TASKS]

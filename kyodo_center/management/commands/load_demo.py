@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as Role
 from django.core.management import call_command, get_commands
 from django.db import transaction
-from django.utils import timezone
 
-from facilities.models import Closure, ClosureKind, DisplayBlock, Equipment, Facility, Room
-from facilities.services import closure_ensure_year_end
+from kyodo_center.contributions import project_apps
 from kyodo_center.history import HistoryCommand
 from kyodo_center.roles import COUNTER_STAFF, OPERATOR, WARD_STAFF, sync_role_permissions
 
@@ -26,72 +23,24 @@ DEMO_USERS = [
 ]
 
 
-APP_DEMO_COMMANDS = (
-    "load_demo_groups",
-    "load_demo_resources",
-    "load_demo_consultations",
-    "load_demo_programs",
-)
-
-
-def next_weekday(day: dt.date, weekday: int) -> dt.date:
-    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+def demo_commands() -> list[str]:
+    """The apps' demo commands (``load_demo_<app label>``), in INSTALLED_APPS order."""
+    available = get_commands()
+    return [
+        f"load_demo_{config.label}"
+        for config in project_apps()
+        if f"load_demo_{config.label}" in available
+    ]
 
 
 class Command(HistoryCommand):
-    help = "デモデータ（施設・部屋・休館日・各ロールのユーザー）を登録します（何度でも実行可）。"
+    help = (
+        "デモデータ（各ロールのユーザーと、各アプリのデモデータ）を登録します（何度でも実行可）。"
+    )
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        today = timezone.localdate()
         sync_role_permissions()
-        facility, _ = Facility.objects.update_or_create(
-            name="練馬区立区民協働交流センター",
-            defaults={
-                "address": "東京都練馬区練馬1-17-1 ココネリ3階",
-                "phone": "03-0000-0000（デモ用の番号です）",
-                "opens_at": dt.time(9, 0),
-                "closes_at": dt.time(22, 0),
-            },
-        )
-        rooms = [
-            ("多目的室1", 20, 1),
-            ("多目的室2", 16, 2),
-        ]
-        for name, capacity, order in rooms:
-            Room.objects.update_or_create(
-                facility=facility,
-                name=name,
-                defaults={
-                    "capacity": capacity,
-                    "sort_order": order,
-                    "notes": "可動式の机・椅子、ホワイトボードあり",
-                },
-            )
-        for name, start, end in (("午前", 9, 12), ("午後", 13, 17), ("夜間", 18, 22)):
-            DisplayBlock.objects.update_or_create(
-                facility=facility,
-                name=name,
-                defaults={"start_time": dt.time(start), "end_time": dt.time(end)},
-            )
-        # 貸出備品 (seed 000 §1(3) ア): スクリーン、プロジェクター、パソコン
-        for order, (name, stock) in enumerate(
-            (("スクリーン", 2), ("プロジェクター", 2), ("パソコン", 2)), start=1
-        ):
-            Equipment.objects.update_or_create(
-                facility=facility, name=name, defaults={"stock": stock, "sort_order": order}
-            )
-        closure_ensure_year_end(facility=facility, today=today)
-        # One maintenance day (保守点検日): the second Tuesday of next month.
-        first_of_next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        maintenance_day = next_weekday(first_of_next_month, 1) + dt.timedelta(days=7)
-        Closure.objects.get_or_create(
-            facility=facility,
-            date=maintenance_day,
-            kind=ClosureKind.MAINTENANCE,
-            defaults={"note": "設備保守点検のため休館"},
-        )
-
         user_model = get_user_model()
         for username, password, role, is_staff, full_name in DEMO_USERS:
             user, created = user_model.objects.get_or_create(username=username)
@@ -104,50 +53,11 @@ class Command(HistoryCommand):
             user.save()
             if role:
                 user.groups.set([Role.objects.get(name=role)])
-        # Each app's own demo data, where the app provides a command for it.
-        available = get_commands()
-        for command in APP_DEMO_COMMANDS:
-            if command in available:
-                call_command(command, stdout=self.stdout)
-        self._demo_bookings(facility, today)
+        # Each app's own demo data: its ``load_demo_<app>`` command, in INSTALLED_APPS order
+        # (facilities first: the centre that the others refer to).
+        for command in demo_commands():
+            call_command(command, stdout=self.stdout)
 
         self.stdout.write(self.style.SUCCESS("デモデータを登録しました。ログイン:"))
         for username, password, role, _, _ in DEMO_USERS:
             self.stdout.write(f"  {username} / {password}  ({role or 'スーパーユーザー'})")
-
-    def _demo_bookings(self, facility: Facility, today: dt.date) -> None:
-        """A few bookings in the coming days so the grid and the calendar are not empty."""
-        from facilities.models import Booking
-        from facilities.services import BookingRequest, FacilityError, booking_create
-        from groups.models import Group
-        from groups.services import registered_on_q
-
-        if Booking.objects.filter(purpose__startswith="（デモ）").exists():
-            return
-        rooms = list(facility.rooms.order_by("sort_order"))
-        group = Group.objects.filter(registered_on_q(today)).order_by("pk").first()
-        plans = [
-            (1, 0, (10, 12), "（デモ）定例会", "ねりま地域活動の会", 12),
-            (1, 1, (14, 17), "（デモ）講座の準備", "", 8),
-            (2, 0, (18, 21), "（デモ）総会", "練馬駅前町会", 18),
-            (3, 1, (9, 12), "（デモ）子育てサロン", "", 10),
-            (6, 0, (13, 16), "（デモ）ボランティア説明会", "NPO法人ねりまサポート", 15),
-        ]
-        for offset, room_index, (start, end), purpose, booker, attendees in plans:
-            day = today + dt.timedelta(days=offset)
-            try:
-                booking_create(
-                    request=BookingRequest(
-                        room=rooms[room_index],
-                        day=day,
-                        start_time=dt.time(start),
-                        end_time=dt.time(end),
-                        attendees=min(attendees, rooms[room_index].capacity),
-                        purpose=purpose,
-                        group=group if not booker else None,
-                        booker_name=booker,
-                        booker_contact="03-0000-0000",
-                    )
-                )
-            except FacilityError:
-                continue  # a closure or the past: the demo just has one booking less

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from facilities.models import Facility
-from facilities.resource_models import DisplayPlace, DisplayPlaceKind, OfficeMachine
-from facilities.resource_services import mailbox_create_range
 from kyodo_center.history import HistoryCommand
+from resources.models import DisplayPlace, DisplayPlaceKind, OfficeMachine
+from resources.services.mailboxes import mailbox_create_range
 
 MACHINES = ("コピー機", "印刷機", "拡大機", "紙折り機", "作業台")
 PLACES = ((DisplayPlaceKind.POSTER, 10), (DisplayPlaceKind.PAMPHLET, 20))

@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from facilities import resource_views as views
+from resources import views
 
 app_name = "resources"
 

@@ -1,7 +1,7 @@
 """Ward staff set up machines, mailbox-lockers, per-group box allowances and display places.
 
 Uses, assignments, waiting lists and display items are read-only here: they are written at the
-counter through facilities.resource_services, which checks every rule.
+counter through resources.services, which checks every rule.
 """
 
 from __future__ import annotations
@@ -15,7 +15,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from facilities.models import Facility
-from facilities.resource_models import (
+from facilities.services import FacilityError
+from kyodo_center.admin import ReadOnlyAdminMixin
+from kyodo_center.audit import PersonalDataChangelistMixin
+from kyodo_center.forms import JapaneseInputMixin
+from kyodo_center.history import HistoryAdminMixin
+from resources.models import (
     DisplayItem,
     DisplayPlace,
     MachineQueueEntry,
@@ -26,26 +31,15 @@ from facilities.resource_models import (
     MailboxWaitlistEntry,
     OfficeMachine,
 )
-from facilities.resource_services import (
+from resources.services.mailboxes import (
     DEFAULT_FIRST_MAILBOX,
     DEFAULT_LAST_MAILBOX,
     mailbox_create_range,
 )
-from facilities.services import FacilityError
-from kyodo_center.audit import PersonalDataChangelistMixin
-from kyodo_center.forms import JapaneseInputMixin
-from kyodo_center.history import HistoryAdminMixin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: Any) -> bool:
-        return False
-
-    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Machine uses and other records written only at the counter pages (resources.services)."""
 
 
 @admin.register(OfficeMachine)
@@ -71,14 +65,14 @@ class MailboxAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["number", "facility", "is_active", "note"]
     list_filter = ["facility", "is_active"]
     list_select_related = ["facility"]
-    change_list_template = "facilities/resources/admin_mailbox_changelist.html"
+    change_list_template = "resources/admin_mailbox_changelist.html"
 
     def get_urls(self) -> list[Any]:
         return [
             path(
                 "create-range/",
                 self.admin_site.admin_view(self.create_range_view),
-                name="facilities_mailbox_create_range",
+                name="resources_mailbox_create_range",
             ),
             *super().get_urls(),
         ]
@@ -101,14 +95,14 @@ class MailboxAdmin(HistoryAdminMixin, admin.ModelAdmin):
                     f"{data['first']}〜{data['last']}番のうち、{created}個を作成しました"
                     "（既にある番号はそのままです）。",
                 )
-                return redirect("admin:facilities_mailbox_changelist")
+                return redirect("admin:resources_mailbox_changelist")
         context = {
             **self.admin_site.each_context(request),
             "title": "メールボックスをまとめて作成",
             "form": form,
             "opts": self.model._meta,
         }
-        return render(request, "facilities/resources/admin_mailbox_range.html", context)
+        return render(request, "resources/admin_mailbox_range.html", context)
 
 
 @admin.register(MailboxAllowance)

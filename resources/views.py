@@ -7,7 +7,6 @@ re-renders the page with the Japanese message and a 4xx status; nothing already 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -18,10 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from facilities import resource_selectors as selectors
-from facilities import resource_services as services
 from facilities.models import Facility
-from facilities.resource_forms import (
+from facilities.selectors import facility_for_request
+from facilities.services import FacilityError
+from kyodo_center.audit import log_personal_data_list
+from kyodo_center.dates import BadMonth, parse_month, shift_month
+from kyodo_center.exports import csv_response, xlsx_response
+from kyodo_center.roles import STAFF_ROLES, WARD_STAFF, RoleRequiredMixin, user_has_role
+from resources import selectors
+from resources.forms import (
     DisplayItemForm,
     MachineFinishForm,
     MachineQueueForm,
@@ -29,7 +33,7 @@ from facilities.resource_forms import (
     MailboxApplyForm,
     OutOfOrderForm,
 )
-from facilities.resource_models import (
+from resources.models import (
     DisplayItem,
     MachineQueueEntry,
     MachineUse,
@@ -37,13 +41,24 @@ from facilities.resource_models import (
     MailboxWaitlistEntry,
     OfficeMachine,
 )
-from facilities.services import FacilityError
-from kyodo_center.audit import log_personal_data_list
-from kyodo_center.exports import csv_response, xlsx_response
-from kyodo_center.forms import half_width
-from kyodo_center.roles import STAFF_ROLES, WARD_STAFF, RoleRequiredMixin, user_has_role
-
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{1,2})$")
+from resources.services.displays import display_item_create, display_item_take_down
+from resources.services.machines import (
+    machine_mark_out_of_order,
+    machine_mark_repaired,
+    machine_queue_cancel,
+    machine_queue_join,
+    machine_queue_start,
+    machine_use_finish,
+    machine_use_log,
+)
+from resources.services.mailboxes import (
+    mailbox_apply,
+    mailbox_assignment_extend,
+    mailbox_offer_accept,
+    mailbox_offer_decline,
+    mailbox_release,
+    mailbox_waitlist_withdraw,
+)
 
 
 class ResourceView(RoleRequiredMixin, View):
@@ -53,14 +68,7 @@ class ResourceView(RoleRequiredMixin, View):
     template_name = ""
 
     def facility(self) -> Facility:
-        raw = self.request.GET.get("facility") or self.request.POST.get("facility")
-        facilities = Facility.objects.all()
-        if raw and raw.isascii() and raw.isdigit():
-            return get_object_or_404(facilities, pk=int(raw))
-        facility = facilities.first()
-        if facility is None:
-            raise Http404("施設が登録されていません。")
-        return facility
+        return facility_for_request(self.request)
 
     def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
         return {}
@@ -86,7 +94,7 @@ REFUSED = 409
 
 # --- Office machines ---
 class MachineBoardView(ResourceView):
-    template_name = "facilities/resources/machines.html"
+    template_name = "resources/machines.html"
 
     def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
         now = timezone.localtime()
@@ -109,7 +117,7 @@ class MachineUseCreateView(MachineBoardView):
         data = form.cleaned_data
         now = timezone.now()
         try:
-            use = services.machine_use_log(
+            use = machine_use_log(
                 machine=data["machine"],
                 group=data.get("group"),
                 user_name=data.get("user_name", ""),
@@ -142,7 +150,7 @@ class MachineUseFinishView(MachineBoardView):
         if not form.is_valid():
             return self.page(status=400, error=" ".join(form.errors.get("sheets", [])))
         try:
-            services.machine_use_finish(use=use, sheets=form.cleaned_data.get("sheets"))
+            machine_use_finish(use=use, sheets=form.cleaned_data.get("sheets"))
         except FacilityError as error:
             return self.page(status=REFUSED, error=str(error))
         messages.success(request, f"{use.machine.name}の利用を終了しました（{use.user_display}）。")
@@ -156,7 +164,7 @@ class MachineQueueJoinView(MachineBoardView):
             return self.page(status=400, queue_form=form)
         data = form.cleaned_data
         try:
-            entry = services.machine_queue_join(
+            entry = machine_queue_join(
                 machine=data["machine"], group=data.get("group"), user_name=data.get("user_name")
             )
         except FacilityError as error:
@@ -174,7 +182,7 @@ class MachineQueueStartView(MachineBoardView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         entry = get_object_or_404(MachineQueueEntry.objects.select_related("machine"), pk=pk)
         try:
-            use = services.machine_queue_start(entry=entry, by=request.user)
+            use = machine_queue_start(entry=entry, by=request.user)
         except FacilityError as error:
             return self.page(status=REFUSED, error=str(error))
         messages.success(request, f"{use.machine.name}の利用を開始しました（{use.user_display}）。")
@@ -187,7 +195,7 @@ class MachineQueueCancelView(MachineBoardView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         entry = get_object_or_404(MachineQueueEntry, pk=pk)
         try:
-            services.machine_queue_cancel(entry=entry)
+            machine_queue_cancel(entry=entry)
         except FacilityError as error:
             return self.page(status=REFUSED, error=str(error))
         messages.success(request, f"順番待ちを取り消しました（{entry.user_display}）。")
@@ -200,18 +208,18 @@ class MachineStatusView(MachineBoardView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         machine = get_object_or_404(OfficeMachine, pk=pk)
         if request.POST.get("action") == "repaired":
-            services.machine_mark_repaired(machine=machine)
+            machine_mark_repaired(machine=machine)
             messages.success(request, f"{machine.name}を利用できる状態に戻しました。")
         else:
             form = OutOfOrderForm(request.POST)
             note = form.cleaned_data.get("note", "") if form.is_valid() else ""
-            services.machine_mark_out_of_order(machine=machine, note=note)
+            machine_mark_out_of_order(machine=machine, note=note)
             messages.success(request, f"{machine.name}を故障中にしました。")
         return redirect("resources:machines")
 
 
 class MachineUseListView(ResourceView):
-    template_name = "facilities/resources/machine_uses.html"
+    template_name = "resources/machine_uses.html"
     page_size = 50
 
     def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
@@ -221,40 +229,30 @@ class MachineUseListView(ResourceView):
         return {"page": paginator.get_page(self.request.GET.get("page"))}
 
 
-def parse_month(raw: str | None, today: dt.date) -> dt.date | None:
-    if not raw:
-        return today.replace(day=1)
-    match = MONTH_PATTERN.match(half_width(raw))
-    if not match:
-        return None
-    year, month = int(match[1]), int(match[2])
-    if not (1 <= month <= 12 and 2000 <= year <= 2100):
-        return None
-    return dt.date(year, month, 1)
-
-
-def shift_month(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 class MachineStatisticsView(ResourceView):
     """区職員: monthly counts per machine and per group (and a CSV for Excel)."""
 
     allowed_roles = (WARD_STAFF,)
-    template_name = "facilities/resources/machine_statistics.html"
+    template_name = "resources/machine_statistics.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        month = parse_month(request.GET.get("month"), timezone.localdate())
+        month = self.month_asked()
         if month is None:
             return self.bad_month()
         self.month = month
         return self.page()
 
+    def month_asked(self) -> dt.date | None:
+        """The month of ?month= (this month when empty), or None when it is not a month."""
+        try:
+            return parse_month(self.request.GET.get("month")) or timezone.localdate().replace(day=1)
+        except BadMonth:
+            return None
+
     def bad_month(self) -> HttpResponse:
         return render(
             self.request,
-            "facilities/resources/bad_input.html",
+            "resources/bad_input.html",
             {
                 "message": "月の指定が正しくありません。2026-11 のように年と月を指定してください。",
                 "back_url": reverse("resources:machine_statistics"),
@@ -276,7 +274,7 @@ class MachineStatisticsExportView(MachineStatisticsView):
     file_format = "csv"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        month = parse_month(request.GET.get("month"), timezone.localdate())
+        month = self.month_asked()
         if month is None:
             return self.bad_month()
         stats = selectors.machine_monthly_statistics(month=month, facility=self.facility())
@@ -289,7 +287,7 @@ class MachineStatisticsExportView(MachineStatisticsView):
 
 # --- Mailbox-lockers ---
 class MailboxBoardView(ResourceView):
-    template_name = "facilities/resources/mailboxes.html"
+    template_name = "resources/mailboxes.html"
 
     def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
         today = timezone.localdate()
@@ -311,7 +309,7 @@ class MailboxApplyView(MailboxBoardView):
         if not form.is_valid():
             return self.page(status=400, apply_form=form)
         try:
-            result = services.mailbox_apply(
+            result = mailbox_apply(
                 facility=facility,
                 group=form.cleaned_data["group"],
                 mailbox=form.cleaned_data.get("mailbox"),
@@ -345,7 +343,7 @@ class MailboxReleaseView(MailboxBoardView):
             MailboxAssignment.objects.select_related("mailbox", "group"), pk=pk
         )
         try:
-            offer = services.mailbox_release(assignment=assignment, by=request.user)
+            offer = mailbox_release(assignment=assignment, by=request.user)
         except FacilityError as error:
             return self.page(status=REFUSED, error=str(error))
         message = (
@@ -364,7 +362,7 @@ class MailboxExtendView(MailboxBoardView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         assignment = get_object_or_404(MailboxAssignment, pk=pk)
         try:
-            extended = services.mailbox_assignment_extend(assignment=assignment)
+            extended = mailbox_assignment_extend(assignment=assignment)
         except FacilityError as error:
             return self.page(status=REFUSED, error=str(error))
         messages.success(
@@ -383,16 +381,16 @@ class WaitlistActionView(MailboxBoardView):
         )
         try:
             if action == "accept":
-                assignment = services.mailbox_offer_accept(entry=entry, by=request.user)
+                assignment = mailbox_offer_accept(entry=entry, by=request.user)
                 message = (
                     f"メールボックス{assignment.mailbox}を{assignment.group.name}に割り当てました。"
                 )
                 offer = None
             elif action == "decline":
-                offer = services.mailbox_offer_decline(entry=entry)
+                offer = mailbox_offer_decline(entry=entry)
                 message = f"{entry.group.name}の辞退を記録しました。"
             elif action == "withdraw":
-                offer = services.mailbox_waitlist_withdraw(entry=entry)
+                offer = mailbox_waitlist_withdraw(entry=entry)
                 message = f"{entry.group.name}の空き待ちを取り消しました。"
             else:
                 raise Http404("不明な操作です。")
@@ -408,7 +406,7 @@ class WaitlistActionView(MailboxBoardView):
 
 # --- Poster board and pamphlet stand ---
 class DisplayBoardView(ResourceView):
-    template_name = "facilities/resources/displays.html"
+    template_name = "resources/displays.html"
 
     def context(self, facility: Facility, **forms: Any) -> dict[str, Any]:
         today = timezone.localdate()
@@ -431,7 +429,7 @@ class DisplayCreateView(DisplayBoardView):
             return self.page(status=400, display_form=form)
         data = form.cleaned_data
         try:
-            item = services.display_item_create(
+            item = display_item_create(
                 place=data["place"],
                 title=data["title"],
                 requester_name=data["requester_name"],
@@ -456,7 +454,7 @@ class DisplayTakeDownView(DisplayBoardView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         item = get_object_or_404(DisplayItem, pk=pk)
         try:
-            services.display_item_take_down(item=item, by=request.user)
+            display_item_take_down(item=item, by=request.user)
         except FacilityError as error:
             return self.page(status=REFUSED, error=str(error))
         messages.success(request, f"「{item.title}」を撤去済みにしました。")

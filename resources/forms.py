@@ -1,4 +1,4 @@
-"""Forms of the resource pages: they shape input; the rules are in facilities.resource_services."""
+"""Forms of the resource pages: they shape input; the rules are in resources.services."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from django import forms
 from django.utils import timezone
 
 from facilities.models import Facility
-from facilities.resource_models import DisplayPlace, Mailbox, OfficeMachine, PaperSize
 from groups.models import Group
 from kyodo_center.forms import JapaneseInputMixin
+from resources.models import DisplayPlace, Mailbox, OfficeMachine, PaperSize
 
 
 class GroupChoiceField(forms.ModelChoiceField):

@@ -9,7 +9,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from facilities.models import Facility
-from facilities.resource_models import (
+from groups.services import registered_on_q
+from kyodo_center.dates import month_bounds
+from resources.models import (
     DisplayItem,
     DisplayPlace,
     MachineQueueEntry,
@@ -22,8 +24,6 @@ from facilities.resource_models import (
     OfficeMachine,
     WaitlistStatus,
 )
-from facilities.services import local_datetime
-from groups.services import registered_on_q
 
 
 # --- Office machines ---
@@ -63,12 +63,6 @@ def machine_uses(facility: Facility) -> QuerySet[MachineUse]:
         .select_related("machine", "group", "created_by")
         .order_by("-started_at", "-pk")
     )
-
-
-def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    first = month.replace(day=1)
-    following = (first + dt.timedelta(days=32)).replace(day=1)
-    return local_datetime(first, dt.time.min), local_datetime(following, dt.time.min)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from facilities import resource_selectors as selectors
+from resources import selectors
 
 # Seed 000, 利用区分: (resource, registered groups, others, what it is).
 USAGE_TABLE: tuple[tuple[str, str, str, str], ...] = (
@@ -53,7 +53,7 @@ def counter_context(today: dt.date) -> dict[str, Any]:
 
 def counter_panel(request: HttpRequest, today: dt.date) -> dict[str, Any]:
     return {
-        "template": "facilities/resources/counter_section.html",
+        "template": "resources/counter_section.html",
         "resources": counter_context(today),
     }
 
@@ -71,4 +71,4 @@ def home_panel(request: HttpRequest, today: dt.date) -> dict[str, Any]:
         }
         for name, registered, others, description in USAGE_TABLE
     ]
-    return {"template": "facilities/resources/home_section.html", "usage_rows": rows}
+    return {"template": "resources/home_section.html", "usage_rows": rows}

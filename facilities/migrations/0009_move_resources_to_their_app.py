@@ -1,0 +1,294 @@
+"""The office machines, mailbox-lockers and display places leave facilities for the resources app
+(issue 16). Their tables and rows stay where they are (``facilities_…``, history tables too):
+this migration only forgets the models (state) and drops their history triggers, whose names
+are derived from the app label; resources 0001 takes the models over, with the same tables,
+and installs the triggers under the new names; resources 0002 moves the content types, so
+permissions and admin log entries keep their ids.
+"""
+
+import pgtrigger.migrations
+from django.db import migrations
+
+# The tracked models that move; each has insert/update/delete triggers writing its history
+# table, and each history table an append-only trigger.
+MOVED = (
+    "displayitem",
+    "displayplace",
+    "machinequeueentry",
+    "machineuse",
+    "mailbox",
+    "mailboxallowance",
+    "mailboxassignment",
+    "mailboxwaitlistentry",
+    "officemachine",
+)
+DROP_TRIGGERS = [
+    pgtrigger.migrations.RemoveTrigger(model_name=model, name=trigger)
+    for model in MOVED
+    for trigger in ("insert_insert", "update_update", "delete_delete")
+] + [
+    pgtrigger.migrations.RemoveTrigger(model_name=f"{model}history", name="append_only")
+    for model in MOVED
+]
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("facilities", "0008_history"),
+    ]
+
+    operations = [
+        *DROP_TRIGGERS,
+        # The tables stay: only the state forgets the models (resources 0001 takes them over).
+        migrations.SeparateDatabaseAndState(
+            database_operations=[],
+            state_operations=[
+                migrations.RemoveField(
+                    model_name="displayitemhistory",
+                    name="pgh_obj",
+                ),
+                migrations.RemoveField(
+                    model_name="displayitemhistory",
+                    name="created_by",
+                ),
+                migrations.RemoveField(
+                    model_name="displayitemhistory",
+                    name="place",
+                ),
+                migrations.RemoveField(
+                    model_name="displayitemhistory",
+                    name="taken_down_by",
+                ),
+                migrations.RemoveField(
+                    model_name="displayplace",
+                    name="facility",
+                ),
+                migrations.RemoveField(
+                    model_name="displayplacehistory",
+                    name="pgh_obj",
+                ),
+                migrations.RemoveField(
+                    model_name="displayplacehistory",
+                    name="facility",
+                ),
+                migrations.RemoveField(
+                    model_name="machinequeueentry",
+                    name="group",
+                ),
+                migrations.RemoveField(
+                    model_name="machinequeueentry",
+                    name="machine",
+                ),
+                migrations.RemoveField(
+                    model_name="machinequeueentry",
+                    name="use",
+                ),
+                migrations.RemoveField(
+                    model_name="machinequeueentryhistory",
+                    name="pgh_obj",
+                ),
+                migrations.RemoveField(
+                    model_name="machinequeueentryhistory",
+                    name="group",
+                ),
+                migrations.RemoveField(
+                    model_name="machinequeueentryhistory",
+                    name="machine",
+                ),
+                migrations.RemoveField(
+                    model_name="machinequeueentryhistory",
+                    name="use",
+                ),
+                migrations.RemoveField(
+                    model_name="machineuse",
+                    name="created_by",
+                ),
+                migrations.RemoveField(
+                    model_name="machineuse",
+                    name="group",
+                ),
+                migrations.RemoveField(
+                    model_name="machineuse",
+                    name="machine",
+                ),
+                migrations.RemoveField(
+                    model_name="machineusehistory",
+                    name="pgh_obj",
+                ),
+                migrations.RemoveField(
+                    model_name="machineusehistory",
+                    name="created_by",
+                ),
+                migrations.RemoveField(
+                    model_name="machineusehistory",
+                    name="group",
+                ),
+                migrations.RemoveField(
+                    model_name="machineusehistory",
+                    name="machine",
+                ),
+                migrations.RemoveField(
+                    model_name="mailbox",
+                    name="facility",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxhistory",
+                    name="pgh_obj",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxassignmenthistory",
+                    name="mailbox",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxwaitlistentryhistory",
+                    name="offered_mailbox",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxwaitlistentry",
+                    name="offered_mailbox",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxassignment",
+                    name="mailbox",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxallowance",
+                    name="group",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxallowancehistory",
+                    name="pgh_obj",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxallowancehistory",
+                    name="group",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxassignment",
+                    name="created_by",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxassignment",
+                    name="group",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxwaitlistentryhistory",
+                    name="assignment",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxwaitlistentry",
+                    name="assignment",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxassignmenthistory",
+                    name="pgh_obj",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxassignmenthistory",
+                    name="created_by",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxassignmenthistory",
+                    name="group",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxhistory",
+                    name="facility",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxwaitlistentry",
+                    name="created_by",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxwaitlistentry",
+                    name="facility",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxwaitlistentry",
+                    name="group",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxwaitlistentryhistory",
+                    name="pgh_obj",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxwaitlistentryhistory",
+                    name="created_by",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxwaitlistentryhistory",
+                    name="facility",
+                ),
+                migrations.RemoveField(
+                    model_name="mailboxwaitlistentryhistory",
+                    name="group",
+                ),
+                migrations.RemoveField(
+                    model_name="officemachine",
+                    name="facility",
+                ),
+                migrations.RemoveField(
+                    model_name="officemachinehistory",
+                    name="pgh_obj",
+                ),
+                migrations.RemoveField(
+                    model_name="officemachinehistory",
+                    name="facility",
+                ),
+                migrations.DeleteModel(
+                    name="DisplayItem",
+                ),
+                migrations.DeleteModel(
+                    name="DisplayItemHistory",
+                ),
+                migrations.DeleteModel(
+                    name="DisplayPlace",
+                ),
+                migrations.DeleteModel(
+                    name="DisplayPlaceHistory",
+                ),
+                migrations.DeleteModel(
+                    name="MachineQueueEntry",
+                ),
+                migrations.DeleteModel(
+                    name="MachineQueueEntryHistory",
+                ),
+                migrations.DeleteModel(
+                    name="MachineUse",
+                ),
+                migrations.DeleteModel(
+                    name="MachineUseHistory",
+                ),
+                migrations.DeleteModel(
+                    name="Mailbox",
+                ),
+                migrations.DeleteModel(
+                    name="MailboxAllowance",
+                ),
+                migrations.DeleteModel(
+                    name="MailboxAllowanceHistory",
+                ),
+                migrations.DeleteModel(
+                    name="MailboxAssignment",
+                ),
+                migrations.DeleteModel(
+                    name="MailboxAssignmentHistory",
+                ),
+                migrations.DeleteModel(
+                    name="MailboxHistory",
+                ),
+                migrations.DeleteModel(
+                    name="MailboxWaitlistEntry",
+                ),
+                migrations.DeleteModel(
+                    name="MailboxWaitlistEntryHistory",
+                ),
+                migrations.DeleteModel(
+                    name="OfficeMachine",
+                ),
+                migrations.DeleteModel(
+                    name="OfficeMachineHistory",
+                ),
+            ],
+        ),
+    ]

@@ -1,0 +1,34 @@
+"""How the ground floor finds what the apps contribute, without importing any app by name.
+
+Each project app may have modules with agreed names: ``panels`` (sections of the home page and
+the counter dashboard), ``roles`` (the permissions each role holds on its models),
+``maintenance`` (tasks of the daily job) and a ``load_demo_<app>`` command (its demo data).
+They are found here, in INSTALLED_APPS order, so adding an app needs no change in kyodo_center.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from django.apps import AppConfig, apps
+from django.conf import settings
+from django.utils.module_loading import import_module, module_has_submodule
+
+
+def project_apps() -> list[AppConfig]:
+    """The apps of this project (not Django's nor a library's), in INSTALLED_APPS order."""
+    base = str(settings.BASE_DIR)
+    return [
+        config
+        for config in apps.get_app_configs()
+        if config.path.startswith(base + "/") and config.name != "kyodo_center"
+    ]
+
+
+def app_modules(name: str) -> list[ModuleType]:
+    """Each project app's ``<app>.<name>`` module, where it has one."""
+    return [
+        import_module(f"{config.name}.{name}")
+        for config in project_apps()
+        if module_has_submodule(config.module, name)
+    ]
