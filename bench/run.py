@@ -289,7 +289,7 @@ def post_day_offsets(facility: Any) -> list[int]:
     from django.utils import timezone
 
     from facilities.models import Closure
-    from facilities.services import booking_window
+    from facilities.services.windows import booking_window
 
     today = timezone.localdate()
     window = booking_window(facility, today)

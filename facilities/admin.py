@@ -27,15 +27,10 @@ from facilities.models import (
     Facility,
     Room,
 )
-from facilities.services import (
-    FacilityError,
-    closure_ensure_year_end,
-    closure_save,
-    equipment_save,
-    equipment_stock_problem,
-    room_capacity_problem,
-    room_save,
-)
+from facilities.services.closures import closure_ensure_year_end, closure_save
+from facilities.services.common import FacilityError
+from facilities.services.equipment import equipment_save, equipment_stock_problem
+from facilities.services.rooms import room_capacity_problem, room_save
 from kyodo_center.admin import ReadOnlyAdminMixin
 from kyodo_center.audit import PersonalDataChangelistMixin
 from kyodo_center.dates import hhmm, jdate

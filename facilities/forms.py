@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from facilities.models import Booking, Equipment, Facility, Room
-from facilities.services import SLOT_MINUTES, BookingRequest
+from facilities.services.bookings import BookingRequest
+from facilities.services.common import SLOT_MINUTES
 from groups.models import Group
 from groups.services import registered_on_q
 from kyodo_center.forms import JapaneseInputMixin

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from facilities.models import Facility
-from facilities.services import closure_ensure_year_end
+from facilities.services.closures import closure_ensure_year_end
 
 
 def year_end_closures(now: dt.datetime) -> str:

@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from facilities.models import Booking, BookingStatus, Closure, Facility, Room
-from facilities.services import SLOT_MINUTES, BookingWindow, booking_window, closure_interval
+from facilities.services.closures import closure_interval
+from facilities.services.common import SLOT_MINUTES
+from facilities.services.windows import BookingWindow, booking_window
 from kyodo_center.dates import day_bounds, local_datetime
 
 

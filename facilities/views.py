@@ -15,20 +15,24 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from facilities import selectors, services
+from facilities import selectors
 from facilities.filters import BookingFilter
 from facilities.forms import BookingCancelForm, BookingForm
 from facilities.models import Booking, BookingOwner, EquipmentLoan, Facility
 from facilities.selectors import facility_for_request
-from facilities.services import (
+from facilities.services.bookings import booking_cancel, booking_create, booking_update
+from facilities.services.common import (
+    OWNER_REFUSALS,
     SLOT_MINUTES,
     BookingConflict,
     BookingOwnedElsewhere,
     FacilityError,
 )
+from facilities.services.equipment import equipment_free_counts
+from facilities.services.windows import booking_window
 from kyodo_center.audit import log_personal_data_access, log_personal_data_list
 from kyodo_center.cache import cached_fragment, public_page_cache
-from kyodo_center.dates import BadMonth, add_months, jdate, parse_date, parse_month
+from kyodo_center.dates import BadMonth, add_months, jdate, local_datetime, parse_date, parse_month
 from kyodo_center.forms import half_width
 from kyodo_center.history import history_for
 from kyodo_center.models import PersonalDataAction
@@ -194,7 +198,7 @@ class BookingGridView(CounterView):
             "view": view,
             "previous": day - step,
             "next": day + step,
-            "window": services.booking_window(facility, today),
+            "window": booking_window(facility, today),
         }
         return render(request, "facilities/counter/grid.html", context)
 
@@ -212,9 +216,7 @@ class BookingFormMixin:
             return None
         if day is None or start >= end:
             return None
-        return DateTimeTZRange(
-            services.local_datetime(day, start), services.local_datetime(day, end), "[)"
-        )
+        return DateTimeTZRange(local_datetime(day, start), local_datetime(day, end), "[)")
 
     def build_form(
         self,
@@ -226,7 +228,7 @@ class BookingFormMixin:
     ) -> BookingForm:
         source = data if data is not None else (initial or {})
         period = self.period_from(source, facility)
-        free = services.equipment_free_counts(
+        free = equipment_free_counts(
             facility, period, exclude_booking_id=booking.pk if booking else None
         )
         return BookingForm(
@@ -269,9 +271,7 @@ class BookingCreateView(BookingFormMixin, CounterView):
         status = 400
         if form.is_valid():
             try:
-                booking = services.booking_create(
-                    request=form.booking_request(), created_by=request.user
-                )
+                booking = booking_create(request=form.booking_request(), created_by=request.user)
             except FacilityError as error:
                 form.add_error(None, str(error))
                 status = 409 if isinstance(error, BookingConflict) else 400
@@ -298,7 +298,7 @@ class BookingUpdateView(BookingFormMixin, CounterView):
             messages.error(request, "取り消された予約は変更できません。")
             return redirect("bookings:detail", pk=booking.pk)
         if booking.owner != BookingOwner.COUNTER:
-            messages.error(request, services.OWNER_REFUSALS[booking.owner])
+            messages.error(request, OWNER_REFUSALS[booking.owner])
             return redirect("bookings:detail", pk=booking.pk)
         facility = booking.room.facility
         form = self.build_form(
@@ -322,7 +322,7 @@ class BookingUpdateView(BookingFormMixin, CounterView):
         status = 400
         if form.is_valid():
             try:
-                booking = services.booking_update(
+                booking = booking_update(
                     booking=booking, request=form.booking_request(), updated_by=request.user
                 )
             except FacilityError as error:
@@ -366,7 +366,7 @@ class BookingCancelView(CounterView):
         form = BookingCancelForm(request.POST)
         if form.is_valid():
             try:
-                services.booking_cancel(
+                booking_cancel(
                     booking=booking, reason=form.cleaned_data["reason"], cancelled_by=request.user
                 )
             except FacilityError as error:

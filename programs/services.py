@@ -24,13 +24,13 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from facilities.models import BookingOwner, BookingStatus, Room
-from facilities.services import (
+from facilities.services.bookings import (
     BookingRequest,
-    FacilityError,
     booking_cancel,
     booking_create,
     booking_update,
 )
+from facilities.services.common import FacilityError
 from groups.models import Group
 from kyodo_center.dates import hhmm, jdate, local_datetime
 from kyodo_center.history import records_actor

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from facilities.models import Facility
-from facilities.services import FacilityError
+from facilities.services.common import FacilityError
 from kyodo_center.admin import ReadOnlyAdminMixin
 from kyodo_center.audit import PersonalDataChangelistMixin
 from kyodo_center.forms import JapaneseInputMixin

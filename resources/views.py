@@ -19,7 +19,7 @@ from django.views import View
 
 from facilities.models import Facility
 from facilities.selectors import facility_for_request
-from facilities.services import FacilityError
+from facilities.services.common import FacilityError
 from kyodo_center.audit import log_personal_data_list
 from kyodo_center.dates import BadMonth, parse_month, shift_month
 from kyodo_center.exports import csv_response, xlsx_response

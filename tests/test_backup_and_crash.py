@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from facilities.models import Booking, Closure, Equipment, EquipmentLoan
-from facilities.services import booking_create
+from facilities.services.bookings import booking_create
 from tests.facilities.conftest import ask, open_day
 from tests.processes import database_url
 
@@ -57,7 +57,7 @@ def test_backup_wipe_restore_finds_every_row(tmp_path, facility, room1, room2):
     assert after == before
     assert after["loans"] == 3
     # The restored database still enforces the no-double-booking constraint.
-    from facilities.services import BookingConflict
+    from facilities.services.common import BookingConflict
 
     with pytest.raises(BookingConflict):
         booking_create(request=ask(room1, day, "09:30", "10:30"))
@@ -76,7 +76,7 @@ import django
 django.setup()
 from django.utils import timezone
 from facilities.models import Equipment, Facility, Room
-from facilities.services import BookingRequest, booking_create
+from facilities.services.bookings import BookingRequest, booking_create
 facility = Facility.objects.create(name="クラッシュ試験センター")
 rooms = [Room.objects.create(facility=facility, name=f"室{i}", capacity=20) for i in range(4)]
 projector = Equipment.objects.create(facility=facility, name="プロジェクター", stock=100)

@@ -9,7 +9,7 @@ from django.db import IntegrityError
 
 from facilities.models import Closure, ClosureKind
 from facilities.selectors import merge_closures
-from facilities.services import closure_ensure_year_end
+from facilities.services.closures import closure_ensure_year_end
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from consultations.models import RetentionSetting
 from facilities.models import Closure, ClosureKind
-from facilities.services import year_end_dates
+from facilities.services.closures import year_end_dates
 from groups import services as group_services
 from groups.models import PendingUpload
 from kyodo_center.cache import content_versions

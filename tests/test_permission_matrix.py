@@ -15,7 +15,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from facilities.services import booking_create
+from facilities.services.bookings import booking_create
 from tests.consultations import factories as consultation_factories
 from tests.facilities.conftest import ask, open_day
 from tests.programs.conftest import event_data

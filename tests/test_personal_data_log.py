@@ -10,7 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, InternalError, ProgrammingError, transaction
 from django.utils import timezone
 
-from facilities.services import booking_create
+from facilities.services.bookings import booking_create
 from kyodo_center.models import PersonalDataAccess
 from programs.services import event_create
 from tests.facilities.conftest import ask, open_day

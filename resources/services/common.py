@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from facilities.services import FacilityError
+from facilities.services.common import FacilityError
 from groups.models import Group
 
 

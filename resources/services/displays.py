@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from facilities.services import FacilityError
+from facilities.services.common import FacilityError
 from kyodo_center.dates import jdate
 from kyodo_center.history import records_actor
 from resources.models import (

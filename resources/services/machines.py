@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from facilities.services import FacilityError
+from facilities.services.common import FacilityError
 from groups.models import Group
 from groups.services import group_is_registered_on
 from kyodo_center.history import records_actor

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from facilities.models import Facility
-from facilities.services import FacilityError
+from facilities.services.common import FacilityError
 from groups.models import Group
 from groups.services import group_is_registered_on, registered_on_q
 from kyodo_center.dates import jdate

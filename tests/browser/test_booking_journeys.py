@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from facilities.models import Booking
-from facilities.services import booking_create
+from facilities.services.bookings import booking_create
 from tests.conftest import login, serious_accessibility_violations
 from tests.facilities.conftest import ask, open_day
 

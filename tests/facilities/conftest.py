@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from facilities.models import Equipment, Facility, Room
-from facilities.services import BookingRequest, year_end_dates
+from facilities.services.bookings import BookingRequest
+from facilities.services.closures import year_end_dates
 from groups.models import Group
 from kyodo_center.dates import local_datetime
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from facilities.models import BookingStatus, Closure, Equipment
-from facilities.services import booking_create
+from facilities.services.bookings import booking_create
 from tests.facilities.conftest import ask
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,8 @@ from facilities.selectors import (
     availability_for_day,
     availability_for_month,
 )
-from facilities.services import booking_create, closure_ensure_year_end
+from facilities.services.bookings import booking_create
+from facilities.services.closures import closure_ensure_year_end
 from tests.facilities.conftest import NOW, TODAY, ask
 
 pytestmark = pytest.mark.django_db

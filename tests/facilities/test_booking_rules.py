@@ -9,14 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 
 from facilities.models import Booking, BookingStatus, Closure, ClosureKind
-from facilities.services import (
-    BookingConflict,
-    FacilityError,
-    booking_cancel,
-    booking_create,
-    booking_update,
-    bookings_hit_by_closure,
-)
+from facilities.services.bookings import booking_cancel, booking_create, booking_update
+from facilities.services.closures import bookings_hit_by_closure
+from facilities.services.common import BookingConflict, FacilityError
 from kyodo_center.dates import add_months, local_datetime
 from tests.facilities.conftest import NOW, TODAY, ask
 

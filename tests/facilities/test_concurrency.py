@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from facilities.models import Booking, BookingStatus, EquipmentLoan, Room
-from facilities.services import BookingConflict, FacilityError, booking_create
+from facilities.services.bookings import booking_create
+from facilities.services.common import BookingConflict, FacilityError
 from tests.concurrency import run_indexed_together
 from tests.facilities.conftest import NOW, ask
 

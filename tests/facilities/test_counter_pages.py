@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from facilities.models import Booking, BookingStatus
-from facilities.services import booking_create, closure_ensure_year_end
+from facilities.services.bookings import booking_create
+from facilities.services.closures import closure_ensure_year_end
 from tests.facilities.conftest import ask, bulk_bookings
 
 pytestmark = pytest.mark.django_db
@@ -272,7 +273,7 @@ def test_grid_shows_each_change_at_once(clerk, room1, registered_group, upcoming
     assert "山田太郎" not in clerk.get(url).content.decode()
     booking = booking_create(request=ask(room1, upcoming_day, "10:00", "12:00"))
     assert "山田太郎" in clerk.get(url).content.decode()
-    from facilities.services import BookingRequest, booking_update
+    from facilities.services.bookings import BookingRequest, booking_update
 
     booking_update(
         booking=booking,

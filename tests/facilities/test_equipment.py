@@ -5,13 +5,9 @@ from __future__ import annotations
 import pytest
 
 from facilities.models import Booking, EquipmentLoan
-from facilities.services import (
-    FacilityError,
-    booking_cancel,
-    booking_create,
-    booking_update,
-    equipment_free_counts,
-)
+from facilities.services.bookings import booking_cancel, booking_create, booking_update
+from facilities.services.common import FacilityError
+from facilities.services.equipment import equipment_free_counts
 from tests.facilities.conftest import NOW, ask
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from facilities.models import Booking, BookingHistory, ClosureHistory, RoomHistory
-from facilities.services import booking_create, booking_update
+from facilities.services.bookings import booking_create, booking_update
 from kyodo_center.history import history_for
 from kyodo_center.models import PersonalDataAccess
 from tests.facilities.conftest import ask

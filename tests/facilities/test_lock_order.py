@@ -16,7 +16,9 @@ import pytest
 from django.db import connections, transaction
 
 from facilities.models import Booking, BookingStatus, Closure, ClosureKind
-from facilities.services import FacilityError, booking_create, closure_save
+from facilities.services.bookings import booking_create
+from facilities.services.closures import closure_save
+from facilities.services.common import FacilityError
 from kyodo_center.cache import content_versions
 from programs.services import ProgramError, event_create, event_series_create
 from tests.concurrency import DatabaseThread, run_together
@@ -171,7 +173,7 @@ def test_lending_and_changing_the_stock_at_once_never_deadlock_nor_over_lend(
     from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 
     from facilities.models import Equipment, EquipmentLoan
-    from facilities.services import equipment_save
+    from facilities.services.equipment import equipment_save
     from kyodo_center.dates import day_bounds
 
     for n in range(ROUNDS):

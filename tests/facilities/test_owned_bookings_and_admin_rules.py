@@ -12,15 +12,10 @@ import pytest
 from django.utils import timezone
 
 from facilities.models import Booking, BookingOwner, BookingStatus, Equipment, Room
-from facilities.services import (
-    BookingOwnedElsewhere,
-    FacilityError,
-    booking_cancel,
-    booking_create,
-    booking_update,
-    equipment_save,
-    room_save,
-)
+from facilities.services.bookings import booking_cancel, booking_create, booking_update
+from facilities.services.common import BookingOwnedElsewhere, FacilityError
+from facilities.services.equipment import equipment_save
+from facilities.services.rooms import room_save
 from kyodo_center.dates import local_datetime
 from programs.models import EventStatus
 from programs.services import event_cancel, event_create

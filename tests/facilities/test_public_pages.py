@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from facilities.models import Booking, Closure, ClosureKind
-from facilities.services import booking_create, closure_ensure_year_end
+from facilities.services.bookings import booking_create
+from facilities.services.closures import closure_ensure_year_end
 from kyodo_center.dates import add_months
 from tests.facilities.conftest import ask, bulk_bookings
 
@@ -159,7 +160,7 @@ def test_cached_month_view_shows_a_new_booking_at_once(
 
 
 def test_cached_views_follow_closures_and_cancellations(client, facility, room1, upcoming_day):
-    from facilities.services import booking_cancel
+    from facilities.services.bookings import booking_cancel
 
     day_url = f"/facilities/availability/{upcoming_day.isoformat()}/"
     booking = booking_create(request=ask(room1, upcoming_day, "10:00", "12:00"))

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from facilities.models import Booking, BookingStatus, Closure, ClosureKind
-from facilities.services import booking_create
+from facilities.services.bookings import booking_create
 from programs.models import Event, EventSeries, EventStatus, RegistrationStatus
 from programs.services import (
     BOOKER_NAME,
@@ -52,7 +52,7 @@ def test_event_on_a_closure_is_refused(facility, room1, event_day):
 
 
 def test_event_on_the_year_end_holidays_is_refused(facility, room1):
-    from facilities.services import closure_ensure_year_end
+    from facilities.services.closures import closure_ensure_year_end
 
     closure_ensure_year_end(facility=facility, today=NOW.date())
     with pytest.raises(ProgramError, match="年末年始"):

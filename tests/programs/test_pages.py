@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from facilities.models import Booking, BookingStatus
-from facilities.services import booking_create
+from facilities.services.bookings import booking_create
 from kyodo_center.dates import local_datetime
 from programs.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from programs.services import event_create

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from facilities.services import FacilityError
+from facilities.services.common import FacilityError
 from resources.models import DisplayItem
 from resources.selectors import display_items_to_take_down, display_places
 from resources.services.displays import display_item_create, display_item_take_down

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from facilities.services import FacilityError
+from facilities.services.common import FacilityError
 from resources.models import MachineQueueStatus, MachineUse, PaperSize
 from resources.selectors import machine_board, machine_monthly_statistics
 from resources.services.machines import (

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from facilities.services import FacilityError
+from facilities.services.common import FacilityError
 from resources.models import MailboxAssignment, MailboxAssignmentStatus
 from resources.services.mailboxes import mailbox_assign
 from tests.concurrency import run_indexed_together

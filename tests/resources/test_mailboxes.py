@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateRange
 
-from facilities.services import FacilityError
+from facilities.services.common import FacilityError
 from resources.models import (
     MailboxAllowance,
     MailboxAssignment,

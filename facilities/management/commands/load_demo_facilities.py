@@ -19,12 +19,9 @@ from facilities.models import (
     Facility,
     Room,
 )
-from facilities.services import (
-    BookingRequest,
-    FacilityError,
-    booking_create,
-    closure_ensure_year_end,
-)
+from facilities.services.bookings import BookingRequest, booking_create
+from facilities.services.closures import closure_ensure_year_end
+from facilities.services.common import FacilityError
 from groups.models import Group
 from groups.services import registered_on_q
 from kyodo_center.history import HistoryCommand

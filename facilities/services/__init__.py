@@ -1,0 +1,17 @@
+"""Business rules of the facilities app: the only place that writes facilities data.
+
+Rooms are booked in half-open periods [start, end) (seed 000 §1(3)(4), DESIGN.md "facilities").
+Every rule is checked here first, for a clear Japanese message; PostgreSQL guarantees the ones
+it can (no overlapping active bookings of a room, ordered periods, attendees ≥ 1).
+
+Locking (one order for the whole system, pretix's rule: lock what becomes scarce, late, once):
+
+    programs Event → facilities Booking → facilities Room(s), in id order → Equipment, in id order
+
+A booking takes its room's row (FOR NO KEY UPDATE, so foreign-key checks of other writers are
+not blocked) before it reads closures and overlaps; a closure takes every room of its facility
+first. So a booking and a closure written at the same moment are ordered: the booking sees
+the closure and is refused, or the closure sees the booking and lists it. Equipment rows are
+locked last, before counting the units lent. Content versions (kyodo_center.cache) take no
+lock until COMMIT, so they never join this order.
+"""

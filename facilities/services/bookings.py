@@ -1,0 +1,300 @@
+"""Room bookings: create, change and cancel, under every rule of the package docstring."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.utils import timezone
+
+from facilities.models import (
+    Booking,
+    BookingOwner,
+    BookingStatus,
+    Closure,
+    Equipment,
+    EquipmentLoan,
+    Room,
+)
+from facilities.services.closures import closure_interval
+from facilities.services.common import (
+    OWNER_REFUSALS,
+    SLOT_MINUTES,
+    BookingConflict,
+    BookingOwnedElsewhere,
+    FacilityError,
+    lock_rooms,
+)
+from facilities.services.equipment import equipment_peak_use
+from facilities.services.windows import booking_window
+from groups.models import Group
+from groups.services import group_is_registered_on
+from kyodo_center.dates import hhmm, jdate, local_datetime
+from kyodo_center.history import records_actor
+
+
+@dataclass
+class BookingRequest:
+    """What a clerk asks for; validated by ``booking_create`` / ``booking_update``."""
+
+    room: Room
+    day: dt.date
+    start_time: dt.time
+    end_time: dt.time
+    attendees: int
+    purpose: str
+    group: Group | None = None
+    booker_name: str = ""
+    booker_contact: str = ""
+    notes: str = ""
+    equipment: Mapping[Equipment, int] | None = None
+    # The centre's own programs (講座・交流会) are scheduled by ward staff before the public
+    # booking windows open; every other rule (hours, closures, overlaps, capacity) still holds.
+    outside_booking_window: bool = False
+
+    @property
+    def period(self) -> DateTimeTZRange:
+        return DateTimeTZRange(
+            local_datetime(self.day, self.start_time), local_datetime(self.day, self.end_time), "[)"
+        )
+
+
+def _check_booking_rules(
+    request: BookingRequest, *, now: dt.datetime, exclude_booking_id: int | None = None
+) -> bool:
+    """Check every rule that needs no lock; return whether the registered-group window applied."""
+    room = request.room
+    facility = room.facility
+    if not room.is_active:
+        raise FacilityError(f"{room.name}は現在貸し出していません。")
+    if request.start_time >= request.end_time:
+        raise FacilityError("終了時刻は開始時刻より後にしてください。")
+    for value in (request.start_time, request.end_time):
+        if value.minute % SLOT_MINUTES or value.second or value.microsecond:
+            raise FacilityError("予約は30分単位です（例 14:00〜16:00、14:30〜15:30）。")
+    if request.start_time < facility.opens_at or request.end_time > facility.closes_at:
+        raise FacilityError(
+            f"予約できるのは開館時間（{hhmm(facility.opens_at)}〜{hhmm(facility.closes_at)}）"
+            "の中だけです。"
+        )
+    if not 1 <= request.attendees <= room.capacity:
+        raise FacilityError(
+            f"利用人数は1人から{room.name}の定員{room.capacity}人までで入力してください。"
+        )
+    if request.group is None and not request.booker_name.strip():
+        raise FacilityError("登録団体を選ぶか、利用者名（団体名・氏名）を入力してください。")
+    if not request.purpose.strip():
+        raise FacilityError("利用目的を入力してください。")
+
+    period = request.period
+    if period.upper <= now:
+        raise FacilityError("過去の時間は予約できません。")
+    # From here on the room is ours: a closure or another booking of it waits for our commit.
+    lock_rooms([room.pk])
+    for closure in Closure.objects.filter(facility=facility, date=request.day):
+        closed_from, closed_until = closure_interval(closure)
+        if closed_from < period.upper and period.lower < closed_until:
+            if closure.is_whole_day:
+                raise FacilityError(
+                    f"{jdate(request.day)}は休館日（{closure.get_kind_display()}）のため予約できません。"
+                )
+            raise FacilityError(
+                f"{jdate(request.day)} {hhmm(closure.start_time)}〜{hhmm(closure.end_time)}は"
+                f"休館（{closure.get_kind_display()}）のため予約できません。"
+            )
+
+    today = timezone.localdate(now)
+    window = booking_window(facility, today)
+    registered = request.group is not None and group_is_registered_on(request.group, request.day)
+    last_day = window.registered_until if registered else window.general_until
+    if request.day > last_day and not request.outside_booking_window:
+        if registered:
+            raise FacilityError(
+                f"{jdate(request.day)}は受付開始前です。登録団体は{jdate(last_day)}まで予約できます。"
+            )
+        raise FacilityError(
+            f"{jdate(request.day)}は受付開始前です。一般の予約は{jdate(last_day)}まで、"
+            f"登録団体は{jdate(window.registered_until)}まで受け付けています。"
+        )
+
+    conflict = _first_conflict(room, period, exclude_booking_id=exclude_booking_id)
+    if conflict is not None:
+        raise _conflict_error(conflict)
+    return registered
+
+
+def _first_conflict(
+    room: Room, period: DateTimeTZRange, *, exclude_booking_id: int | None = None
+) -> Booking | None:
+    bookings = Booking.objects.filter(
+        room=room, status=BookingStatus.ACTIVE, period__overlap=period
+    ).order_by("period")
+    if exclude_booking_id is not None:
+        bookings = bookings.exclude(pk=exclude_booking_id)
+    return bookings.first()
+
+
+def _conflict_error(conflict: Booking) -> BookingConflict:
+    return BookingConflict(
+        f"{conflict.room.name}は{jdate(timezone.localdate(conflict.start))} "
+        f"{hhmm(conflict.start)}〜{hhmm(conflict.end)}に既に予約があります。"
+        "別の時間か部屋を選んでください。"
+    )
+
+
+def _check_and_lend_equipment(
+    booking: Booking, wanted: Mapping[Equipment, int], *, exclude_booking_id: int | None = None
+) -> None:
+    """Lend the requested units, never more than exist at any instant of the period.
+
+    Locks the requested equipment rows (in id order, so two clerks never deadlock) before
+    counting: a concurrent request for the same item waits, then sees this loan.
+    """
+    wanted = {item: quantity for item, quantity in wanted.items() if quantity}
+    for item, quantity in wanted.items():
+        if quantity < 0:
+            raise FacilityError(f"{item.name}の数量は0以上で入力してください。")
+        if item.facility_id != booking.room.facility_id or not item.is_active:
+            raise FacilityError(f"{item.name}はこの施設では貸し出していません。")
+    if not wanted:
+        return
+    locked = {
+        item.pk: item
+        for item in Equipment.objects.select_for_update(no_key=True)
+        .filter(pk__in=[item.pk for item in wanted])
+        .order_by("pk")
+    }
+    peaks = equipment_peak_use(locked, booking.period, exclude_booking_id=exclude_booking_id)
+    for item, quantity in wanted.items():
+        stock = locked[item.pk].stock
+        free = max(stock - peaks.get(item.pk, 0), 0)
+        if quantity > free:
+            raise FacilityError(
+                f"{item.name}はこの時間帯に{free}台しか空いていません（保有{stock}台）。"
+            )
+    EquipmentLoan.objects.bulk_create(
+        EquipmentLoan(booking=booking, equipment=item, quantity=quantity)
+        for item, quantity in wanted.items()
+    )
+
+
+def _save_booking_or_refuse(booking: Booking) -> None:
+    """Insert/update inside a savepoint; the exclusion constraint decides a race."""
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as error:
+        conflict = _first_conflict(
+            booking.room, booking.period, exclude_booking_id=booking.pk or None
+        )
+        if conflict is not None:
+            raise _conflict_error(conflict) from error
+        raise BookingConflict("同じ部屋・同じ時間帯に別の予約があります。") from error
+
+
+def _check_owner(booking: Booking, acting_as: str) -> None:
+    if booking.owner != acting_as:
+        raise BookingOwnedElsewhere(
+            OWNER_REFUSALS.get(
+                booking.owner, "この予約は窓口の予約画面から変更・取消してください。"
+            )
+        )
+
+
+@records_actor("created_by")
+def booking_create(
+    *,
+    request: BookingRequest,
+    created_by: Any = None,
+    owner: str = BookingOwner.COUNTER,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Book a room for a caller or visitor; refuse with a Japanese message when a rule fails.
+
+    ``owner`` is the subject that will manage the booking (an event books its venue with
+    ``BookingOwner.EVENT``); only that subject may change or cancel it afterwards."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        registered = _check_booking_rules(request, now=now)
+        booking = Booking(
+            room=request.room,
+            period=request.period,
+            group=request.group,
+            booker_name=request.booker_name.strip(),
+            booker_contact=request.booker_contact.strip(),
+            purpose=request.purpose.strip(),
+            attendees=request.attendees,
+            notes=request.notes.strip(),
+            registered_priority=registered,
+            owner=owner,
+            created_by=created_by if getattr(created_by, "pk", None) else None,
+        )
+        _save_booking_or_refuse(booking)
+        _check_and_lend_equipment(booking, request.equipment or {})
+    return booking
+
+
+@records_actor("updated_by")
+def booking_update(
+    *,
+    booking: Booking,
+    request: BookingRequest,
+    updated_by: Any = None,
+    acting_as: str = BookingOwner.COUNTER,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Change a booking (time, room, booker, equipment) under the same rules as a new one.
+    Only its owner may (``acting_as``): an event's venue moves with the event."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update(no_key=True).get(pk=booking.pk)
+        _check_owner(locked, acting_as)
+        if locked.status != BookingStatus.ACTIVE:
+            raise FacilityError("取り消された予約は変更できません。")
+        registered = _check_booking_rules(request, now=now, exclude_booking_id=locked.pk)
+        locked.room = request.room
+        locked.period = request.period
+        locked.group = request.group
+        locked.booker_name = request.booker_name.strip()
+        locked.booker_contact = request.booker_contact.strip()
+        locked.purpose = request.purpose.strip()
+        locked.attendees = request.attendees
+        locked.notes = request.notes.strip()
+        locked.registered_priority = registered
+        _save_booking_or_refuse(locked)
+        locked.loans.all().delete()
+        _check_and_lend_equipment(locked, request.equipment or {}, exclude_booking_id=locked.pk)
+    return locked
+
+
+@records_actor("cancelled_by")
+def booking_cancel(
+    *,
+    booking: Booking,
+    reason: str,
+    cancelled_by: Any = None,
+    acting_as: str = BookingOwner.COUNTER,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Cancel with a reason; the booking stays in the history and frees its room and equipment.
+    Only its owner may (``acting_as``): an event's venue is freed by cancelling the event."""
+    reason = reason.strip()
+    if not reason:
+        raise FacilityError("取消理由を入力してください。")
+    with transaction.atomic():
+        locked = Booking.objects.select_for_update(no_key=True).get(pk=booking.pk)
+        _check_owner(locked, acting_as)
+        if locked.status == BookingStatus.CANCELLED:
+            raise FacilityError("この予約は既に取り消されています。")
+        locked.status = BookingStatus.CANCELLED
+        locked.cancel_reason = reason
+        locked.cancelled_at = now or timezone.now()
+        locked.cancelled_by = cancelled_by if getattr(cancelled_by, "pk", None) else None
+        locked.save(
+            update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by", "updated_at"]
+        )
+    return locked
