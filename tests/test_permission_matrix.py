@@ -170,7 +170,8 @@ def test_every_url_has_a_row(world):
     assert set(MATRIX) - names == set(), "these rows name pages that no longer exist"
 
 
-def test_permission_matrix(client, world):
+def matrix_failures(client, world, method: str) -> list[str]:
+    """Every page of the matrix × every user, asked with ``method``: what differs from MATRIX."""
     failures = []
     for name, route in walk(get_resolver().url_patterns):
         if name not in MATRIX:
@@ -181,28 +182,21 @@ def test_permission_matrix(client, world):
             user = world["users"][user_label]
             if user is not None:
                 client.force_login(user)
-            status = client.get(path).status_code
+            status = getattr(client, method)(path).status_code
             if status != expected:
                 failures.append(f"{name:40} {path:55} {user_label:8} got {status}, want {expected}")
+    return failures
+
+
+def test_permission_matrix(client, world):
+    failures = matrix_failures(client, world, "get")
     assert failures == [], "\n" + "\n".join(failures)
 
 
 def test_head_answers_as_get_does_on_every_page(client, world):
     """HEAD is GET without the body (RFC 9110): link checkers and monitors send it, and a page
     that answers GET must not answer HEAD with 405."""
-    failures = []
-    for name, route in walk(get_resolver().url_patterns):
-        if name not in MATRIX:
-            continue
-        path = concrete_path(name, route, world)
-        for user_label, expected in zip(USERS, MATRIX[name], strict=True):
-            client.logout()
-            user = world["users"][user_label]
-            if user is not None:
-                client.force_login(user)
-            status = client.head(path).status_code
-            if status != expected:
-                failures.append(f"{name:40} {path:55} {user_label:8} got {status}, want {expected}")
+    failures = matrix_failures(client, world, "head")
     assert failures == [], "\n" + "\n".join(failures)
 
 
