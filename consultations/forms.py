@@ -18,7 +18,7 @@ from consultations.models import (
     Topic,
 )
 from consultations.selectors import expert_sessions_bookable
-from consultations.services import referral_next_statuses
+from consultations.services.referrals import referral_next_statuses
 from groups.models import Group
 from groups.services import registered_on_q
 from kyodo_center.forms import JapaneseInputMixin

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from consultations.services import consultations_anonymise_expired
+from consultations.services.retention import consultations_anonymise_expired
 
 
 def anonymise_expired(now: dt.datetime) -> str:

@@ -1,6 +1,6 @@
 """Counter consultations (相談受付) and their routing (seed 000 §2, §3 ２; DESIGN.md).
 
-Models hold data and small derived properties only; every rule lives in ``services.py``.
+Models hold data and small derived properties only; every rule lives in ``services/``.
 PostgreSQL guarantees what it can: one referral per consultation, one booking per slot, a
 completed referral always carries an answer, the access log is append-only (a trigger).
 """

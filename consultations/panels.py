@@ -13,7 +13,7 @@ from consultations.selectors import (
     expert_sessions_bookable,
     open_referral_count,
 )
-from consultations.services import service_level_at
+from consultations.services.routing import service_level_at
 from kyodo_center.dates import month_bounds
 from kyodo_center.roles import STAFF_ROLES, WARD_STAFF, user_has_role
 

@@ -127,7 +127,7 @@ def expert_sessions_bookable(*, now: dt.datetime) -> QuerySet[ExpertSession]:
 
 @dataclass(frozen=True)
 class OperatorCandidate:
-    """An operator organisation as the routing rule sees it (``services.route_suggest``)."""
+    """An operator organisation as the routing rule sees it (``services.routing.route_suggest``)."""
 
     pk: int
     name: str

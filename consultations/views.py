@@ -29,18 +29,15 @@ from consultations.selectors import (
     statistics_export_rows,
     user_operator,
 )
-from consultations.services import (
-    ConsultationError,
-    access_log_write,
+from consultations.services.common import ConsultationError, access_log_write
+from consultations.services.intake import (
     consultation_create,
     consultation_update_handling,
     consultation_view,
-    referral_update,
-    referral_view,
-    route_suggest,
-    service_level_at,
-    statistics_export_log,
 )
+from consultations.services.referrals import referral_update, referral_view
+from consultations.services.retention import statistics_export_log
+from consultations.services.routing import route_suggest, service_level_at
 from kyodo_center.dates import BadMonth, parse_month, shift_month
 from kyodo_center.exports import csv_response
 from kyodo_center.history import history_for

@@ -19,7 +19,7 @@ from consultations.models import (
     Route,
     Topic,
 )
-from consultations.services import consultation_create
+from consultations.services.intake import consultation_create
 
 SHAKYO = "練馬区社会福祉協議会"
 IBR = "インターネットビジネス研究所"

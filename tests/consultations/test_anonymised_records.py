@@ -18,16 +18,11 @@ from consultations.models import (
     RetentionSetting,
     Route,
 )
-from consultations.services import (
-    ANONYMISED_REFUSAL,
-    ANONYMISED_TEXT,
-    ConsultationError,
-    consultation_update_handling,
-    consultations_anonymise_expired,
-    expert_booking_create,
-    referral_create,
-    referral_update,
-)
+from consultations.services.common import ANONYMISED_REFUSAL, ANONYMISED_TEXT, ConsultationError
+from consultations.services.experts import expert_booking_create
+from consultations.services.intake import consultation_update_handling
+from consultations.services.referrals import referral_create, referral_update
+from consultations.services.retention import consultations_anonymise_expired
 from tests.concurrency import DatabaseThread
 from tests.consultations import factories
 

@@ -16,7 +16,7 @@ from consultations.models import (
     RetentionSetting,
     Route,
 )
-from consultations.services import referral_update
+from consultations.services.referrals import referral_update
 from tests.consultations import factories
 
 pytestmark = pytest.mark.django_db

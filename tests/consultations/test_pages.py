@@ -20,7 +20,7 @@ from consultations.models import (
     ReferralStatus,
     Route,
 )
-from consultations.services import referral_update
+from consultations.services.referrals import referral_update
 from tests.conftest import make_user
 from tests.consultations import factories
 

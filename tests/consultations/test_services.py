@@ -21,14 +21,11 @@ from consultations.models import (
     RetentionSetting,
     Route,
 )
-from consultations.services import (
-    ANONYMISED_TEXT,
-    ConsultationError,
-    consultation_create,
-    expert_booking_create,
-    referral_update,
-    retention_cutoff,
-)
+from consultations.services.common import ANONYMISED_TEXT, ConsultationError
+from consultations.services.experts import expert_booking_create
+from consultations.services.intake import consultation_create
+from consultations.services.referrals import referral_update
+from consultations.services.retention import retention_cutoff
 from tests.concurrency import run_indexed_together
 from tests.conftest import make_user
 from tests.consultations import factories

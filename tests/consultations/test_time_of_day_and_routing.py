@@ -9,11 +9,7 @@ import pytest
 
 from consultations.models import AskerKind, Route, TopicHandling
 from consultations.selectors import OperatorCandidate
-from consultations.services import (
-    ServiceLevelCode,
-    route_suggest,
-    service_level_at,
-)
+from consultations.services.routing import ServiceLevelCode, route_suggest, service_level_at
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

@@ -1,7 +1,7 @@
 """Erase personal data of consultation records past the retention period (run it daily, e.g. cron).
 
 The period is set by ward staff in the admin (相談記録の保存期間); the rule is in
-``consultations.services.consultations_anonymise_expired``.
+``consultations.services.retention.consultations_anonymise_expired``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from consultations.models import RetentionSetting
-from consultations.services import consultations_anonymise_expired
+from consultations.services.retention import consultations_anonymise_expired
 from kyodo_center.history import HistoryCommand
 
 
