@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from kyodo_center.dates import local_datetime
 from programs.models import EventKind
-from programs.services import EventData, event_create, registration_create
+from programs.services.events import EventData, event_create
+from programs.services.registrations import registration_create
 
 KINDS = [choice for choice, _ in EventKind.choices]
 TITLES = ["会計・税務講座", "広報講座", "助成金獲得講座", "交流会", "地域活動パネル展"]

@@ -18,7 +18,8 @@ from kyodo_center.admin import ReadOnlyAdminMixin
 from kyodo_center.audit import PersonalDataChangelistMixin
 from kyodo_center.history import HistoryAdminMixin
 from programs.models import Event, EventSeries, Registration
-from programs.services import ProgramError, event_update_details
+from programs.services.common import ProgramError
+from programs.services.events import event_update_details
 
 EDITABLE = ["kind", "title", "description", "organiser_group", "fee_note", "is_public"]
 

@@ -13,7 +13,7 @@ from groups.models import Group
 from groups.services import registered_on_q
 from kyodo_center.forms import JapaneseInputMixin
 from programs.models import MAX_PARTY_SIZE, Event, EventKind
-from programs.services import EventData
+from programs.services.events import EventData
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y/%m/%dT%H:%M"]
 DATE_ERROR = "日付は 2026-11-23 のように正しい日付で入力してください。"

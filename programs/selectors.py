@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kyodo_center.dates import day_bounds, month_bounds
 from programs.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
-from programs.services import registration_problem
+from programs.services.registrations import registration_problem
 
 
 def with_places(events: QuerySet[Event]) -> QuerySet[Event]:

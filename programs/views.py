@@ -51,13 +51,10 @@ from programs.selectors import (
     waiting_position,
     with_places,
 )
-from programs.services import (
-    ProgramError,
+from programs.services.common import ProgramError
+from programs.services.events import event_cancel, event_create, event_series_create, event_update
+from programs.services.registrations import (
     attendance_record,
-    event_cancel,
-    event_create,
-    event_series_create,
-    event_update,
     registration_by_token,
     registration_cancel,
     registration_create,

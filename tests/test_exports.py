@@ -15,7 +15,7 @@ from consultations.models import Topic
 from kyodo_center.exports import content_disposition, csv_response
 from kyodo_center.models import PersonalDataAccess, PersonalDataAction
 from programs.models import Registration
-from programs.services import event_create
+from programs.services.events import event_create
 from resources.services.machines import machine_use_log
 from tests.consultations import factories as consultation_factories
 from tests.programs.conftest import event_data, open_day

@@ -96,7 +96,7 @@ def csrf_for(client, path: str) -> tuple[str, str]:
 
 def test_fifty_residents_for_the_last_place_of_an_event(live_server, client, room1):
     from programs.models import Registration, RegistrationStatus
-    from programs.services import event_create
+    from programs.services.events import event_create
     from tests.programs.conftest import event_data
 
     day = open_day(timezone.localdate() + dt.timedelta(days=4))

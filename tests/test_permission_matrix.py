@@ -121,7 +121,7 @@ def walk(patterns, prefix="", namespace=""):
 @pytest.fixture
 def world(facility, room1, counter_user, ward_user, operator_user):
     from kyodo_center.roles import OPERATOR
-    from programs.services import event_create
+    from programs.services.events import event_create
     from tests.conftest import make_user
 
     consultation_factories.defaults()

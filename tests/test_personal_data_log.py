@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from facilities.services.bookings import booking_create
 from kyodo_center.models import PersonalDataAccess
-from programs.services import event_create
+from programs.services.events import event_create
 from tests.facilities.conftest import ask, open_day
 from tests.groups.factories import PDF_BYTES, GroupFactory
 from tests.programs.conftest import event_data, register

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from programs.services import event_create
+from programs.services.events import event_create
 from tests.facilities.conftest import open_day
 from tests.groups.factories import RegisteredGroupFactory
 from tests.programs.conftest import event_data

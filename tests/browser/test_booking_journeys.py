@@ -144,7 +144,7 @@ def test_clerk_finds_an_events_room_booking_and_is_sent_to_the_event(
     page, live_server, facility, room1, counter_user, day
 ):
     """Issue 12 §1: the venue of an event is changed through the event, not the counter."""
-    from programs.services import event_create
+    from programs.services.events import event_create
     from tests.programs.conftest import event_data
 
     event = event_create(data=event_data(day=day, room=room1, title="広報講座"))

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from facilities.models import BookingStatus
 from programs.models import Event, Registration, RegistrationStatus
-from programs.services import event_create, registration_create
+from programs.services.events import event_create
+from programs.services.registrations import registration_create
 from tests.conftest import login, serious_accessibility_violations
 from tests.programs.conftest import event_data, open_day
 

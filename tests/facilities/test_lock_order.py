@@ -20,7 +20,8 @@ from facilities.services.bookings import booking_create
 from facilities.services.closures import closure_save
 from facilities.services.common import FacilityError
 from kyodo_center.cache import content_versions
-from programs.services import ProgramError, event_create, event_series_create
+from programs.services.common import ProgramError
+from programs.services.events import event_create, event_series_create
 from tests.concurrency import DatabaseThread, run_together
 from tests.facilities.conftest import NOW, TODAY, ask, open_day
 from tests.programs.conftest import event_data

@@ -18,7 +18,7 @@ from facilities.services.equipment import equipment_save
 from facilities.services.rooms import room_save
 from kyodo_center.dates import local_datetime
 from programs.models import EventStatus
-from programs.services import event_cancel, event_create
+from programs.services.events import event_cancel, event_create
 from tests.facilities.conftest import NOW, ask
 from tests.programs.conftest import event_data
 

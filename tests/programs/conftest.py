@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from facilities.models import Room
 from programs.models import Event, EventKind, Registration, RegistrationChannel
-from programs.services import EventData, event_create, registration_create
+from programs.services.events import EventData, event_create
+from programs.services.registrations import registration_create
 from tests.facilities.conftest import (  # noqa: F401
     NOW,
     TODAY,

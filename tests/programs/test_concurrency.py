@@ -9,7 +9,9 @@ import pytest
 from django.db.models import Sum
 
 from programs.models import Registration, RegistrationStatus
-from programs.services import ProgramError, event_create, registration_cancel
+from programs.services.common import ProgramError
+from programs.services.events import event_create
+from programs.services.registrations import registration_cancel
 from tests.concurrency import run_indexed_together
 from tests.programs.conftest import NOW, event_data, register
 

@@ -9,9 +9,9 @@ import pytest
 from facilities.models import Booking, BookingStatus, Closure, ClosureKind
 from facilities.services.bookings import booking_create
 from programs.models import Event, EventSeries, EventStatus, RegistrationStatus
-from programs.services import (
+from programs.services.common import ProgramError
+from programs.services.events import (
     BOOKER_NAME,
-    ProgramError,
     event_cancel,
     event_create,
     event_series_create,
@@ -132,7 +132,7 @@ def test_cancelled_event_frees_its_room_and_lists_whom_to_contact(room1, lecture
     register(lecture, "石神井花子", 3)
     waiting = register(lecture, "大泉次郎", 1, join_waiting_list=True)
     cancelled_one = register(lecture, "取消済", 1, join_waiting_list=True)
-    from programs.services import registration_cancel
+    from programs.services.registrations import registration_cancel
 
     registration_cancel(registration=cancelled_one, now=NOW)
 

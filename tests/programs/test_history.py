@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from programs.models import Event, EventHistory, RegistrationHistory, RegistrationStatus
-from programs.services import attendance_record, registration_cancel
+from programs.services.registrations import attendance_record, registration_cancel
 from tests.programs.conftest import NOW, register
 
 pytestmark = pytest.mark.django_db

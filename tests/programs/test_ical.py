@@ -13,7 +13,7 @@ import zoneinfo
 import pytest
 
 from programs.ical import escape_text, fold
-from programs.services import event_cancel, event_create, event_update
+from programs.services.events import event_cancel, event_create, event_update
 from tests.programs.conftest import event_data
 
 pytestmark = pytest.mark.django_db

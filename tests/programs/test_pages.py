@@ -13,7 +13,7 @@ from facilities.models import Booking, BookingStatus
 from facilities.services.bookings import booking_create
 from kyodo_center.dates import local_datetime
 from programs.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
-from programs.services import event_create
+from programs.services.events import event_create
 from tests.conftest import PASSWORD
 from tests.facilities.conftest import ask
 from tests.programs.conftest import event_data
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def now_register(event, name="練馬太郎", size=1, **extra):
-    from programs.services import registration_create
+    from programs.services.registrations import registration_create
 
     return registration_create(
         event=event,

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from programs.models import Registration, RegistrationStatus
-from programs.services import (
-    ProgramError,
+from programs.services.common import ProgramError
+from programs.services.events import event_create
+from programs.services.registrations import (
     attendance_record,
-    event_create,
     registration_by_token,
     registration_cancel,
 )
@@ -125,7 +125,7 @@ def test_registration_window(room1, event_day):
 def test_registration_after_the_start_or_for_a_cancelled_event_is_refused(lecture):
     with pytest.raises(ProgramError, match="開始済み"):
         register(lecture, now=lecture.starts_at)
-    from programs.services import event_cancel
+    from programs.services.events import event_cancel
 
     event_cancel(event=lecture, reason="荒天", now=NOW)
     with pytest.raises(ProgramError, match="中止"):

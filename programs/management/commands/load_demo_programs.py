@@ -12,7 +12,8 @@ from django.utils import timezone
 from facilities.models import Room
 from kyodo_center.history import HistoryCommand
 from programs.models import Event, EventKind
-from programs.services import EventData, ProgramError, event_create, event_series_create
+from programs.services.common import ProgramError
+from programs.services.events import EventData, event_create, event_series_create
 
 SERIES_TITLE = "NPOのための会計・税務講座"
 

@@ -1,26 +1,13 @@
-"""Business rules of the programs app: the only place that writes events and registrations.
-
-Seed 001 研修事業・交流事業, DESIGN.md "programs". The rules:
-
-- An event held in a centre room books that room through ``facilities.services`` (so it can
-  never collide with another booking or a closure); the event and its booking are saved in one
-  transaction, and a series of sessions is created entirely or not at all.
-- Capacity is never exceeded: every write that consumes places locks the event row once, late,
-  before counting (pretix's locking rule). Freeing places takes the same lock because freed
-  places are handed to the waiting list, strictly in order of application, in the same
-  transaction.
-- The cancellation link of a registration is an unguessable token; nothing else identifies it.
-"""
+"""Events and series (講座・研修会, 交流会 …): created, changed and cancelled here; a room venue
+is booked through facilities (the booking is owned by the event)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max, Sum
 from django.utils import timezone
 
 from facilities.models import BookingOwner, BookingStatus, Room
@@ -32,26 +19,26 @@ from facilities.services.bookings import (
 )
 from facilities.services.common import FacilityError
 from groups.models import Group
-from kyodo_center.dates import hhmm, jdate, local_datetime
+from kyodo_center.dates import jdate, local_datetime
 from kyodo_center.history import records_actor
 from programs.models import (
     CENTRE_ORGANISER,
-    MAX_PARTY_SIZE,
     Event,
     EventKind,
     EventSeries,
     EventStatus,
     Registration,
-    RegistrationChannel,
     RegistrationStatus,
+)
+from programs.services.common import (
+    ProgramError,
+    confirmed_places,
+    locked_event,
+    promote_waiting_list,
 )
 
 BOOKER_NAME = "区民協働交流センター（主催事業）"
 MAX_SERIES_SESSIONS = 52
-
-
-class ProgramError(Exception):
-    """A programs rule was broken; the message is Japanese and shown to the user as is."""
 
 
 # --- Event data ---------------------------------------------------------------------------------
@@ -256,10 +243,10 @@ def event_update(
     now = now or timezone.now()
     _check_event_data(data, now=now)
     with transaction.atomic():
-        locked = _locked_event(event.pk)
+        locked = locked_event(event.pk)
         if locked.is_cancelled:
             raise ProgramError("中止した催しは変更できません。")
-        confirmed = _confirmed_places(locked)
+        confirmed = confirmed_places(locked)
         if data.capacity < confirmed:
             raise ProgramError(
                 f"すでに{confirmed}人の参加が確定しているため、定員を{data.capacity}人には"
@@ -299,7 +286,7 @@ def event_update(
         locked.booking = booking
         locked.sequence += 1
         locked.save()
-        _promote_waiting_list(locked, now=now)
+        promote_waiting_list(locked, now=now)
     return locked
 
 
@@ -319,7 +306,7 @@ def event_update_details(
     if not title.strip():
         raise ProgramError("名称を入力してください。")
     with transaction.atomic():
-        locked = _locked_event(event.pk)
+        locked = locked_event(event.pk)
         locked.kind = kind
         locked.title = title.strip()
         locked.description = description.strip()
@@ -342,7 +329,7 @@ def event_cancel(
         raise ProgramError("中止理由を入力してください。")
     now = now or timezone.now()
     with transaction.atomic():
-        locked = _locked_event(event.pk)
+        locked = locked_event(event.pk)
         if locked.is_cancelled:
             raise ProgramError("この催しは既に中止になっています。")
         if locked.booking is not None and locked.booking.status == BookingStatus.ACTIVE:
@@ -364,170 +351,3 @@ def event_cancel(
         return list(
             locked.registrations.exclude(status=RegistrationStatus.CANCELLED).order_by("number")
         )
-
-
-# --- Registrations ------------------------------------------------------------------------------
-def _locked_event(pk: int) -> Event:
-    """The event row, locked for the rest of the transaction (the scarce thing: its places)."""
-    return (
-        Event.objects.select_for_update(of=("self",), no_key=True)
-        .select_related("booking")
-        .get(pk=pk)
-    )
-
-
-def _confirmed_places(event: Event) -> int:
-    return (
-        event.registrations.filter(status=RegistrationStatus.CONFIRMED).aggregate(
-            total=Sum("party_size")
-        )["total"]
-        or 0
-    )
-
-
-def registration_problem(event: Event, *, now: dt.datetime, online: bool) -> str | None:
-    """Why ``event`` takes no registration now (Japanese), or None when it does."""
-    if event.is_cancelled:
-        return "この催しは中止になりました。"
-    if online and not event.is_public:
-        return "この催しはウェブでは申し込めません。"
-    if now >= event.starts_at:
-        return "この催しは開始済みまたは終了しているため、申し込めません。"
-    if event.registration_opens_at is not None and now < event.registration_opens_at:
-        opens = timezone.localtime(event.registration_opens_at)
-        return f"申込受付は{jdate(opens.date())} {hhmm(opens)}からです。"
-    if now >= event.registration_deadline:
-        return "申込受付は締め切りました。"
-    return None
-
-
-@records_actor("created_by")
-def registration_create(
-    *,
-    event: Event,
-    name: str,
-    contact: str,
-    party_size: int,
-    channel: str = RegistrationChannel.ONLINE,
-    join_waiting_list: bool = False,
-    created_by: Any = None,
-    note: str = "",
-    now: dt.datetime | None = None,
-) -> Registration:
-    """Register ``party_size`` people. Confirmed while places remain; otherwise, when asked,
-    on the waiting list; never beyond capacity, also when many register at once.
-
-    Nobody overtakes the waiting list: while anyone is waiting, new registrations wait too.
-    """
-    now = now or timezone.now()
-    name, contact = name.strip(), contact.strip()
-    if not name:
-        raise ProgramError("氏名を入力してください。")
-    if not contact:
-        raise ProgramError("連絡先（電話番号またはメールアドレス）を入力してください。")
-    if not 1 <= party_size <= MAX_PARTY_SIZE:
-        raise ProgramError(f"人数は1人から{MAX_PARTY_SIZE}人までで入力してください。")
-    online = channel == RegistrationChannel.ONLINE
-    with transaction.atomic():
-        locked = _locked_event(event.pk)
-        problem = registration_problem(locked, now=now, online=online)
-        if problem:
-            raise ProgramError(problem)
-        active = locked.registrations.exclude(status=RegistrationStatus.CANCELLED)
-        confirmed = _confirmed_places(locked)
-        someone_waiting = active.filter(status=RegistrationStatus.WAITLISTED).exists()
-        remaining = locked.capacity - confirmed
-        if party_size <= remaining and not someone_waiting:
-            status = RegistrationStatus.CONFIRMED
-        elif join_waiting_list:
-            status = RegistrationStatus.WAITLISTED
-        elif remaining <= 0 or someone_waiting:
-            raise ProgramError("満席です。キャンセル待ちとして申し込むことができます。")
-        else:
-            raise ProgramError(
-                f"残りは{remaining}人分です。{party_size}人では申し込めません。"
-                "人数を減らすか、キャンセル待ちとして申し込んでください。"
-            )
-        # The next number under the event's lock: every registration of the event is created
-        # here while holding it, so (event, number) cannot collide.
-        last = locked.registrations.aggregate(last=Max("number"))["last"] or 0
-        registration = Registration.objects.create(
-            event=locked,
-            number=last + 1,
-            name=name[:100],
-            contact=contact[:200],
-            party_size=party_size,
-            status=status,
-            channel=channel,
-            token=secrets.token_urlsafe(32),
-            note=note.strip()[:200],
-            created_at=now,
-            created_by=created_by if getattr(created_by, "pk", None) else None,
-        )
-    return registration
-
-
-def registration_by_token(token: str) -> Registration | None:
-    """The registration a cancellation link points to, or None for a forged link."""
-    if not token or len(token) > 64:
-        return None
-    return Registration.objects.select_related("event", "event__room").filter(token=token).first()
-
-
-@records_actor("cancelled_by")
-def registration_cancel(
-    *, registration: Registration, cancelled_by: Any = None, now: dt.datetime | None = None
-) -> list[Registration]:
-    """Cancel a registration; freed places go to the waiting list in order, in the same
-    transaction. Returns the registrations promoted (staff may tell them)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        event = _locked_event(registration.event_id)
-        current = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
-        if current.status == RegistrationStatus.CANCELLED:
-            raise ProgramError("この申込は既に取り消されています。")
-        if now >= event.starts_at:
-            raise ProgramError("催しの開始後は取り消せません。")
-        current.status = RegistrationStatus.CANCELLED
-        current.cancelled_at = now
-        current.save(update_fields=["status", "cancelled_at"])
-        promoted = _promote_waiting_list(event, now=now)
-    registration.status = current.status
-    registration.cancelled_at = current.cancelled_at
-    return promoted
-
-
-def _promote_waiting_list(event: Event, *, now: dt.datetime) -> list[Registration]:
-    """Move waiting registrations up, strictly in order: the first in line is promoted when its
-    whole party fits; if it does not, nobody behind it overtakes. The event must be locked."""
-    if event.is_cancelled or now >= event.starts_at:
-        return []
-    remaining = event.capacity - _confirmed_places(event)
-    promoted = []
-    waiting = event.registrations.filter(status=RegistrationStatus.WAITLISTED).order_by("number")
-    for registration in waiting:
-        if registration.party_size > remaining:
-            break
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.promoted_at = now
-        registration.save(update_fields=["status", "promoted_at"])
-        remaining -= registration.party_size
-        promoted.append(registration)
-    return promoted
-
-
-@records_actor("recorded_by")
-def attendance_record(*, event: Event, attended_ids: set[int], recorded_by: Any = None) -> int:
-    """Tick attendance on the roster: the confirmed registrations in ``attended_ids`` attended,
-    the others did not. Returns how many attended."""
-    with transaction.atomic():
-        locked = _locked_event(event.pk)
-        if locked.is_cancelled:
-            raise ProgramError("中止した催しの出席は記録できません。")
-        confirmed = locked.registrations.filter(status=RegistrationStatus.CONFIRMED)
-        unknown = attended_ids - set(confirmed.values_list("pk", flat=True))
-        if unknown:
-            raise ProgramError("名簿にない申込が含まれています。画面を開き直してください。")
-        confirmed.filter(pk__in=attended_ids).update(attended=True)
-        confirmed.exclude(pk__in=attended_ids).update(attended=False)
-    return len(attended_ids)
