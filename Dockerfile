@@ -14,6 +14,7 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY kyodo_center kyodo_center
+COPY notices notices
 COPY facilities facilities
 COPY resources resources
 COPY groups groups
@@ -47,4 +48,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # X-Forwarded-Proto is trusted only from FORWARDED_ALLOW_IPS (gunicorn reads it; default
 # 127.0.0.1,::1): set it to the proxy's address as the container sees it, never to '*'.
 # Client addresses come from X-Forwarded-For only with AXES_PROXY_COUNT set (README).
+# The same image runs the background worker (e-mail, daily and periodic jobs), as many as
+# wanted, on the same DATABASE_URL: `docker run --no-healthcheck … python manage.py procrastinate
+# worker` (the HEALTHCHECK is the web server's; the worker has no port).
 CMD ["sh", "-c", "exec gunicorn kyodo_center.wsgi --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY} --access-logfile -"]

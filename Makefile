@@ -37,10 +37,16 @@ install: $(INSTALLED) $(ASSETS)
 assets: $(ASSETS)
 chromium: $(CHROMIUM)
 
-# Local development server with demo data. DEBUG is on only here.
+# Local development server with demo data. DEBUG is on only here. The background worker (e-mail,
+# periodic jobs) runs beside runserver; Ctrl-C stops both (a background job of a non-interactive
+# shell ignores SIGINT, so the EXIT trap stops it). Sent mail lands in .mail/, one file each.
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	@DJANGO_DEBUG=1 $(PY) manage.py procrastinate worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "Worker started (pid $$worker); mail is written to .mail/"; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(INSTALLED)

@@ -1,11 +1,15 @@
 -- wrk script: each request books a different 30-minute slot (room, day, time), so every POST is
--- a real booking through the counter form, not a conflict. Threads interleave their slots.
+-- a real booking, not a conflict: through the counter form, or (BENCH_ONLINE=1) as a group
+-- account's online request (仮予約, the 完了 step). Threads interleave their slots.
 -- Environment (set by bench/run.py): BENCH_COOKIE, BENCH_CSRF, BENCH_ROOMS, BENCH_GROUP,
--- BENCH_DAY_OFFSETS (open days, counted from today), BENCH_TODAY (YYYY-MM-DD), BENCH_THREADS.
+-- BENCH_DAY_OFFSETS (open days, counted from today), BENCH_TODAY (YYYY-MM-DD), BENCH_THREADS,
+-- BENCH_ONLINE, BENCH_SLOT_OFFSET (slots already taken by an earlier run).
 
 local created = 0
 local counter = 0
 local thread_count = tonumber(os.getenv("BENCH_THREADS") or "1")
+local online = os.getenv("BENCH_ONLINE") == "1"
+local slot_offset = tonumber(os.getenv("BENCH_SLOT_OFFSET") or "0")
 
 -- setup() runs in the main Lua state; thread:set() gives each thread's own state its id.
 function setup(thread)
@@ -37,16 +41,24 @@ local function slot(index)
 end
 
 function request()
-  local index = counter * thread_count + (thread_id or 0)
+  local index = slot_offset + counter * thread_count + (thread_id or 0)
   counter = counter + 1
   local room, day, start_time, end_time = slot(index)
+  local headers = {
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = os.getenv("BENCH_COOKIE"),
+  }
+  if online then
+    local body = "csrfmiddlewaretoken=" .. os.getenv("BENCH_CSRF")
+      .. "&step=submit&room=" .. room .. "&date=" .. day
+      .. "&start_time=" .. start_time .. "&end_time=" .. end_time
+      .. "&purpose=bench&attendees=5&notes="
+    return wrk.format("POST", "/facilities/requests/new/", headers, body)
+  end
   local body = "csrfmiddlewaretoken=" .. os.getenv("BENCH_CSRF")
     .. "&action=save&room=" .. room .. "&date=" .. day
     .. "&start_time=" .. start_time .. "&end_time=" .. end_time
     .. "&group=" .. os.getenv("BENCH_GROUP") .. "&booker_name=&booker_contact="
     .. "&purpose=bench&attendees=5&notes=&group_query="
-  return wrk.format("POST", "/counter/bookings/new/", {
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = os.getenv("BENCH_COOKIE"),
-  }, body)
+  return wrk.format("POST", "/counter/bookings/new/", headers, body)
 end

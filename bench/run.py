@@ -361,7 +361,7 @@ def prepare_database() -> dict[str, str]:
     from django.core.management import call_command
 
     from facilities.models import Booking, Facility
-    from programs.models import Event
+    from programs.models import Event, Registration
 
     print(f"bench database: {BENCH_DB}; migrating and loading demo data…", flush=True)
     call_command("migrate", verbosity=0)
@@ -370,7 +370,8 @@ def prepare_database() -> dict[str, str]:
     facility = Facility.objects.get()
     facility.registered_booking_months = 3
     facility.save()
-    # Start from generated data only (the demo's events hold room bookings).
+    # Start from generated data only (the demo's events hold room bookings and registrations).
+    Registration.objects.all().delete()
     Event.objects.all().delete()
     Booking.objects.all().delete()
     return env
@@ -455,6 +456,32 @@ def clerk_session() -> tuple[str, str]:
     return f"sessionid={clerk.cookies['sessionid'].value}; csrftoken={csrf_cookie}", csrf_token
 
 
+def group_account_session(group: Any) -> tuple[str, str]:
+    """A signed-in account of ``group`` (limits lifted: the bench measures the request path,
+    not the quota's refusals) and a CSRF token, for the online request POST."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group as Role
+    from django.test import Client
+
+    from groups.models import GroupMembership
+    from kyodo_center.roles import GROUP_MEMBER
+
+    group.monthly_booking_limit = 10_000
+    group.daily_booking_hours_limit = 24
+    group.save(update_fields=["monthly_booking_limit", "daily_booking_hours_limit"])
+    user, _ = get_user_model().objects.get_or_create(username="bench-group@example.jp")
+    user.groups.add(Role.objects.get(name=GROUP_MEMBER))
+    GroupMembership.objects.get_or_create(user=user, defaults={"group": group})
+    account = Client()
+    account.force_login(user)
+    form = account.get("/facilities/requests/new/")
+    csrf_cookie = form.cookies["csrftoken"].value
+    csrf_token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode()
+    ).group(1)
+    return f"sessionid={account.cookies['sessionid'].value}; csrftoken={csrf_cookie}", csrf_token
+
+
 def load_with_wrk(
     site: BenchSite, env: dict[str, str], args: argparse.Namespace
 ) -> tuple[dict[str, Any], list[float]]:
@@ -518,8 +545,29 @@ def load_with_wrk(
                 headers=[],
                 env=wrk_env,
             )
-            results["booking_post"]["bookings_created"] = Booking.objects.count() - before
+            created = Booking.objects.count() - before
+            results["booking_post"]["bookings_created"] = created
             print(f"  booking POST {results['booking_post']['rps']:>8} req/s", flush=True)
+            # The online request (仮予約) of a group account, on slots the counter left free.
+            group_cookie, group_csrf = group_account_session(site.group)
+            wrk_env.update(
+                BENCH_COOKIE=group_cookie,
+                BENCH_CSRF=group_csrf,
+                BENCH_ONLINE="1",
+                BENCH_SLOT_OFFSET=str(created + 64),
+            )
+            before = Booking.objects.count()
+            results["online_post"] = run_wrk(
+                base + "/facilities/requests/new/",
+                duration=min(args.duration, 5),
+                connections=args.connections,
+                threads=args.threads,
+                script=post_script,
+                headers=[],
+                env=wrk_env,
+            )
+            results["online_post"]["bookings_created"] = Booking.objects.count() - before
+            print(f"  online POST  {results['online_post']['rps']:>8} req/s", flush=True)
         peaks = worker_peak_memory_mb(server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)

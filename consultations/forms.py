@@ -18,7 +18,7 @@ from consultations.models import (
     Topic,
 )
 from consultations.selectors import expert_sessions_bookable
-from consultations.services.referrals import referral_next_statuses
+from consultations.services.referrals import referral_answer_problem, referral_next_statuses
 from groups.models import Group
 from groups.services import registered_on_q
 from kyodo_center.forms import JapaneseInputMixin
@@ -152,10 +152,13 @@ class HandlingForm(JapaneseInputMixin, forms.Form):
 
 
 class ReferralUpdateForm(JapaneseInputMixin, forms.Form):
-    """The operator's status and answer. Every status is accepted as input so that a tampered
-    or stale value (完了 → 取次済) reaches the service and gets its clear message."""
+    """The operator's status and answer, 対応中 and 完了 both offered from the first save (an
+    operator who can answer at once completes in one save). Every status is accepted as input
+    so that a tampered or stale value (完了 → 取次済) reaches the service and its clear message."""
 
-    status = forms.ChoiceField(label="状況", choices=ReferralStatus.choices)
+    status = forms.ChoiceField(
+        label="状況", choices=ReferralStatus.choices, widget=forms.RadioSelect
+    )
     answer = forms.CharField(
         label="回答",
         max_length=4000,
@@ -166,9 +169,24 @@ class ReferralUpdateForm(JapaneseInputMixin, forms.Form):
 
     def __init__(self, *args: Any, current_status: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        offered = referral_next_statuses(current_status)
+        # 取次済 is where a referral starts, not a choice the operator makes.
+        offered = [
+            status
+            for status in referral_next_statuses(current_status)
+            if status != ReferralStatus.REFERRED
+        ]
         self.fields["status"].widget.choices = [
             (value, label) for value, label in ReferralStatus.choices if value in offered
         ]
-        if not self.is_bound and len(offered) > 1:
-            self.fields["status"].initial = offered[1]
+        if not self.is_bound and offered:
+            # Completing is final: the safe default is 対応中, 完了 is one click away.
+            self.fields["status"].initial = offered[0]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        problem = referral_answer_problem(
+            status=data.get("status") or "", answer=data.get("answer") or ""
+        )
+        if problem:
+            self.add_error("answer", problem)
+        return data

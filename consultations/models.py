@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kyodo_center.dates import hhmm, jdate
+from kyodo_center.dates import hhmm, jdate, jdatetime
 from kyodo_center.history import track
 
 
@@ -371,4 +371,4 @@ class AccessLog(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+        return f"{jdatetime(self.at)} {self.username} {self.get_action_display()}"

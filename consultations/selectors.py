@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -70,13 +70,22 @@ def access_consultation(*, user: Any, pk: int) -> Consultation:
 
 
 def referrals_for_operator(*, user: Any) -> QuerySet[Referral]:
+    """The referrals of the user's organisation: open ones (取次済・対応中) first, then 完了;
+    newest first within each."""
     operator = user_operator(user)
     if operator is None:
         return Referral.objects.none()
     return (
         Referral.objects.filter(operator=operator)
         .select_related("consultation__topic", "operator")
-        .order_by("status", "-referred_at", "-pk")
+        .alias(
+            done=Case(
+                When(status=ReferralStatus.COMPLETED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("done", "-referred_at", "-pk")
     )
 
 

@@ -26,6 +26,7 @@ from facilities.models import (
     EquipmentLoan,
     Facility,
     Room,
+    WaitingEntry,
 )
 from facilities.services.closures import closure_ensure_year_end, closure_save
 from facilities.services.common import FacilityError
@@ -208,11 +209,27 @@ class BookingAdmin(
     ReadOnlyAdminMixin, PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmin
 ):
     history_related = [EquipmentLoan]
-    list_display = ["pk", "room", "period", "booker", "attendees", "status"]
-    list_filter = ["status", "room"]
-    search_fields = ["booker_name", "group__name", "group__registration_number", "purpose"]
+    list_display = ["pk", "room", "period", "booker", "attendees", "status", "stage", "channel"]
+    list_filter = ["status", "stage", "channel", "room"]
+    search_fields = [
+        "booker_name",
+        "group__name",
+        "group__registration_number",
+        "purpose",
+        "approval_number",
+    ]
     list_select_related = ["room", "group"]
 
     @admin.display(description="利用者")
     def booker(self, obj: Booking) -> str:
         return obj.booker_display
+
+
+@admin.register(WaitingEntry)
+class WaitingEntryAdmin(ReadOnlyAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
+    """キャンセル待ち are the groups' own (マイページ); staff only look."""
+
+    list_display = ["pk", "room", "period", "group", "attendees", "notified_at", "withdrawn_at"]
+    list_filter = ["room"]
+    search_fields = ["group__name", "group__registration_number"]
+    list_select_related = ["room", "group"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from facilities import views
+from facilities import series_views, views
 
 app_name = "bookings"
 
@@ -14,4 +14,12 @@ urlpatterns = [
     path("<int:pk>/edit/", views.BookingUpdateView.as_view(), name="edit"),
     path("<int:pk>/cancel/", views.BookingCancelView.as_view(), name="cancel"),
     path("<int:pk>/print/", views.BookingPrintView.as_view(), name="print"),
+    # 定期利用 (recurring bookings)
+    path("series/new/", series_views.SeriesCreateView.as_view(), name="series_create"),
+    path("series/<int:pk>/", series_views.SeriesDetailView.as_view(), name="series_detail"),
+    path("series/<int:pk>/edit/", series_views.SeriesUpdateView.as_view(), name="series_edit"),
+    path("series/<int:pk>/cancel/", series_views.SeriesCancelView.as_view(), name="series_cancel"),
+    path("requests/", views.OnlineRequestListView.as_view(), name="requests"),
+    path("<int:pk>/confirm/", views.RequestConfirmView.as_view(), name="confirm"),
+    path("<int:pk>/refuse/", views.RequestRefuseView.as_view(), name="refuse"),
 ]

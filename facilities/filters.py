@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from facilities.models import Booking, BookingStatus, Room
 from kyodo_center.forms import JapaneseInputMixin
@@ -35,11 +36,37 @@ class BookingFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="状態", choices=BookingStatus.choices, empty_label="すべて"
     )
+    # Without it (and without dates) the list is what the counter plans: from now on.
+    include_past = django_filters.BooleanFilter(
+        label="過去の予約も表示",
+        method="filter_nothing",
+        widget=forms.CheckboxInput,
+    )
 
     class Meta:
         model = Booking
         fields: list[str] = []
         form = BookingFilterForm
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Upcoming bookings first, the soonest at the top; past ones (on request, or when a
+        date is asked for) after them, the latest first."""
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        now = timezone.now()
+        if not (data.get("include_past") or data.get("date_from") or data.get("date_to")):
+            queryset = queryset.filter(period__endswith__gt=now)
+        upcoming = Q(period__endswith__gt=now)
+        return queryset.order_by(
+            Case(When(upcoming, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            Case(When(upcoming, then=F("period__startswith"))).asc(nulls_last=True),
+            F("period__startswith").desc(),
+            "room__sort_order",
+            "pk",
+        )
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
+        return queryset  # include_past is read in filter_queryset
 
     def filter_date_from(self, queryset: QuerySet, name: str, value: object) -> QuerySet:
         from kyodo_center.dates import day_bounds

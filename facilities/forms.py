@@ -6,14 +6,15 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
 from facilities.models import Booking, Equipment, Facility, Room
 from facilities.services.bookings import BookingRequest
 from facilities.services.common import SLOT_MINUTES
 from groups.models import Group
+from groups.selectors import group_search_q
 from groups.services import registered_on_q
+from kyodo_center.dates import hhmm, jdate
 from kyodo_center.forms import JapaneseInputMixin
 
 GROUP_SEARCH_LIMIT = 30
@@ -36,29 +37,25 @@ def slot_choices(facility: Facility | None, *, for_end: bool) -> list[tuple[str,
     return choices
 
 
-def group_search_q(query: str) -> Q:
-    return (
-        Q(name__icontains=query)
-        | Q(name_kana__icontains=query)
-        | Q(registration_number__icontains=query)
-    )
-
-
 class BookingForm(JapaneseInputMixin, forms.Form):
     room = forms.ModelChoiceField(label="部屋", queryset=Room.objects.none(), empty_label=None)
     date = forms.DateField(label="利用日", widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label="開始時刻", widget=forms.Select())
     end_time = forms.TimeField(label="終了時刻", widget=forms.Select())
+    # The picker: without JavaScript 検索 reloads the form with the matches in ``group``; with
+    # it (static/js/group_picker.js) matches appear as the clerk types and fill ``group``.
     group_query = forms.CharField(
         label="登録団体を検索",
         required=False,
-        help_text="団体名・フリガナ・登録番号の一部を入力して「検索」を押してください。",
+        help_text="団体名・フリガナ・登録番号の一部を入力してください（全角・ひらがなも可）。",
+        widget=forms.TextInput(attrs={"data-group-picker-query": "", "autocomplete": "off"}),
     )
     group = forms.ModelChoiceField(
         label="登録団体",
         queryset=Group.objects.none(),
         required=False,
         empty_label="（登録団体以外の方）",
+        widget=forms.Select(attrs={"data-group-picker-select": ""}),
     )
     booker_name = forms.CharField(
         label="利用者名（団体名・氏名）",
@@ -169,4 +166,94 @@ class BookingForm(JapaneseInputMixin, forms.Form):
 class BookingCancelForm(forms.Form):
     reason = forms.CharField(
         label="取消理由", max_length=200, help_text="例：利用者からの電話で取消、雨天のため中止"
+    )
+
+
+class OnlineRequestForm(JapaneseInputMixin, forms.Form):
+    """A registered group's online request (入力): the group is the signed-in account's own."""
+
+    room = forms.ModelChoiceField(label="部屋", queryset=Room.objects.none(), empty_label=None)
+    date = forms.DateField(
+        label="利用日",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="例 2026-12-05（全角数字も使えます）",
+    )
+    start_time = forms.TimeField(label="開始時刻", widget=forms.Select())
+    end_time = forms.TimeField(label="終了時刻", widget=forms.Select())
+    attendees = forms.IntegerField(label="利用人数", min_value=1, max_value=999)
+    purpose = forms.CharField(label="利用目的", max_length=200)
+    notes = forms.CharField(
+        label="センターへの連絡事項", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, facility: Facility, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.facility = facility
+        self.fields["room"].queryset = Room.objects.filter(facility=facility, is_active=True)
+        self.fields["start_time"].widget.choices = slot_choices(facility, for_end=False)
+        self.fields["end_time"].widget.choices = slot_choices(facility, for_end=True)
+        self.equipment_fields: list[tuple[str, Equipment]] = []
+        for item in Equipment.objects.filter(facility=facility, is_active=True):
+            name = f"equipment_{item.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=f"{item.name}（保有 {item.stock}台）",
+                min_value=0,
+                max_value=item.stock,
+                initial=0,
+                required=False,
+            )
+            self.equipment_fields.append((name, item))
+
+    def booking_request(self, group: Group) -> BookingRequest:
+        data = self.cleaned_data
+        return BookingRequest(
+            room=data["room"],
+            day=data["date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            attendees=data["attendees"],
+            purpose=data["purpose"],
+            group=group,
+            notes=data.get("notes", ""),
+            equipment={item: data.get(name) or 0 for name, item in self.equipment_fields},
+        )
+
+    def summary_rows(self) -> list[tuple[str, str]]:
+        """The 確認 page's table: what the group asked for, as it reads it."""
+        data = self.cleaned_data
+        rows = [
+            ("部屋", data["room"].name),
+            ("利用日", jdate(data["date"])),
+            ("時間", f"{hhmm(data['start_time'])}〜{hhmm(data['end_time'])}"),
+            ("利用人数", f"{data['attendees']}人"),
+            ("利用目的", data["purpose"]),
+        ]
+        lent = [
+            f"{item.name} {data.get(name)}台"
+            for name, item in self.equipment_fields
+            if data.get(name)
+        ]
+        rows.append(("備品", "、".join(lent) or "なし"))
+        if data.get("notes"):
+            rows.append(("センターへの連絡事項", data["notes"]))
+        return rows
+
+
+class WaitingEntryForm(JapaneseInputMixin, forms.Form):
+    room = forms.ModelChoiceField(label="部屋", queryset=Room.objects.none(), empty_label=None)
+    date = forms.DateField(label="利用日", widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(label="開始時刻", widget=forms.Select())
+    end_time = forms.TimeField(label="終了時刻", widget=forms.Select())
+    attendees = forms.IntegerField(label="利用人数", min_value=1, max_value=999)
+
+    def __init__(self, *args: Any, facility: Facility, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = Room.objects.filter(facility=facility, is_active=True)
+        self.fields["start_time"].widget.choices = slot_choices(facility, for_end=False)
+        self.fields["end_time"].widget.choices = slot_choices(facility, for_end=True)
+
+
+class RefusalForm(JapaneseInputMixin, forms.Form):
+    reason = forms.CharField(
+        label="お断りの理由（団体にメールで伝わります）", max_length=200, strip=True
     )

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_center.dates import jdatetime
 from kyodo_center.history import track
 
 
@@ -206,6 +207,26 @@ class BookingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("取消")
 
 
+class BookingStage(models.TextChoices):
+    """An online request holds its slot at once as 仮予約 until the counter confirms (確定) it;
+    a counter booking is confirmed when it is made."""
+
+    REQUESTED = "requested", _("仮予約")
+    CONFIRMED = "confirmed", _("確定")
+
+
+class BookingChannel(models.TextChoices):
+    COUNTER = "counter", _("窓口")
+    ONLINE = "online", _("オンライン")
+    LOTTERY = "lottery", _("抽選")
+
+
+class CancelKind(models.TextChoices):
+    BY_GROUP = "group", _("団体による取消")
+    BY_CENTRE = "centre", _("センターによる取消")
+    REFUSED = "refused", _("お断り")
+
+
 class BookingOwner(models.TextChoices):
     """Who may change or cancel a booking. Counter bookings belong to the counter; a booking
     made by another subject (an event's venue) is changed only through that subject, so the
@@ -213,6 +234,132 @@ class BookingOwner(models.TextChoices):
 
     COUNTER = "counter", _("窓口")
     EVENT = "event", _("講座・イベント")
+
+
+class SeriesKind(models.TextChoices):
+    WEEKLY = "weekly", _("毎週")
+    MONTHLY_NTH = "monthly_nth", _("毎月第n曜日")
+
+
+WEEKDAY_NAMES = ("月", "火", "水", "木", "金", "土", "日")
+WEEKDAY_CHOICES = [(number, f"{name}曜日") for number, name in enumerate(WEEKDAY_NAMES)]
+NTH_CHOICES = [(n, f"第{n}") for n in range(1, 6)]
+
+
+@track
+class BookingSeries(models.Model):
+    """定期利用: one pattern (every Monday, every 2nd Tuesday …) booked as linked bookings.
+
+    The bookings are ordinary ones (``Booking.series``), each under every booking rule; the
+    series keeps the pattern, who asked, and which dates could not be booked when it was made.
+    """
+
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="booking_series", verbose_name=_("部屋")
+    )
+    kind = models.CharField(_("繰り返し"), max_length=20, choices=SeriesKind.choices)
+    weekday = models.PositiveSmallIntegerField(_("曜日"), choices=WEEKDAY_CHOICES)
+    nth = models.PositiveSmallIntegerField(_("第何週"), choices=NTH_CHOICES, null=True, blank=True)
+    first_day = models.DateField(_("開始日"))
+    last_day = models.DateField(_("終了日"))
+    start_time = models.TimeField(_("開始時刻"))
+    end_time = models.TimeField(_("終了時刻"))
+    group = models.ForeignKey(
+        "groups.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="booking_series",
+        verbose_name=_("登録団体"),
+    )
+    booker_name = models.CharField(_("利用者名（団体名・氏名）"), max_length=100, blank=True)
+    booker_contact = models.CharField(_("連絡先"), max_length=100, blank=True)
+    purpose = models.CharField(_("利用目的"), max_length=200)
+    attendees = models.PositiveSmallIntegerField(_("利用人数"))
+    notes = models.TextField(_("備考"), blank=True)
+    # [{"date": "2026-12-29", "reason": "…休館日…"}]: what the clerk was told was not booked.
+    not_booked = models.JSONField(_("予約できなかった日"), default=list, blank=True)
+    created_at = models.DateTimeField(_("受付日時"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("受付者"),
+    )
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("取消日時"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("取消受付者"),
+    )
+    cancel_reason = models.CharField(_("取消理由"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("定期利用")
+        verbose_name_plural = _("定期利用")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")),
+                name="booking_series_last_day_not_before_first",
+                violation_error_message=_("終了日は開始日以降にしてください。"),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="weekly") & Q(nth__isnull=True))
+                | (Q(kind="monthly_nth") & Q(nth__gte=1) & Q(nth__lte=5)),
+                name="booking_series_nth_for_monthly_only",
+                violation_error_message=_("毎月の場合は第1〜第5を選んでください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__lte=6), name="booking_series_weekday_0_to_6"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="booking_series_ends_after_start",
+                violation_error_message=_("終了時刻は開始時刻より後にしてください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(attendees__gte=1), name="booking_series_attendees_at_least_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(group__isnull=False) | ~Q(booker_name=""),
+                name="booking_series_has_a_booker",
+                violation_error_message=_("登録団体を選ぶか、利用者名を入力してください。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+                name="booking_series_cancellation_has_reason",
+                violation_error_message=_("取消理由を入力してください。"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.pattern_label} {self.start_time:%H:%M}〜{self.end_time:%H:%M} "
+            f"{self.room.name if self.room_id else ''}"
+        ).strip()
+
+    @property
+    def pattern_label(self) -> str:
+        """毎週火曜日 / 毎月第2火曜日."""
+        weekday = f"{WEEKDAY_NAMES[self.weekday]}曜日"
+        if self.kind == SeriesKind.MONTHLY_NTH:
+            return f"毎月第{self.nth}{weekday}"
+        return f"毎週{weekday}"
+
+    @property
+    def booker_display(self) -> str:
+        return self.group.name if self.group_id else self.booker_name
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 @track
@@ -268,6 +415,39 @@ class Booking(models.Model):
         verbose_name=_("取消受付者"),
     )
     cancel_reason = models.CharField(_("取消理由"), max_length=200, blank=True)
+    cancel_kind = models.CharField(
+        _("取消の種類"), max_length=10, choices=CancelKind.choices, blank=True
+    )
+    stage = models.CharField(
+        _("予約の段階"), max_length=10, choices=BookingStage.choices, default=BookingStage.CONFIRMED
+    )
+    channel = models.CharField(
+        _("受付経路"), max_length=10, choices=BookingChannel.choices, default=BookingChannel.COUNTER
+    )
+    # The group account that asked online (created_by is the clerk for counter bookings).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申込者（団体アカウント）"),
+    )
+    confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("確定した職員"),
+    )
+    # The day-before reminder is sent once (facilities.tasks).
+    reminded_at = models.DateTimeField(_("前日のお知らせ送信日時"), null=True, blank=True)
+    # 利用承認書の番号: 2026-予-00123, sequential per fiscal year of the booking's creation.
+    approval_number = models.CharField(
+        _("承認番号"), max_length=20, unique=True, null=True, blank=True, editable=False
+    )
     owner = models.CharField(
         _("管理元"),
         max_length=20,
@@ -277,6 +457,16 @@ class Booking(models.Model):
         help_text=_(
             "窓口以外が管理する予約は、その画面（講座・イベントなど）からだけ変更・取消できます。"
         ),
+    )
+    # 定期利用: the series this booking was made in (a series is never deleted, only cancelled).
+    series = models.ForeignKey(
+        BookingSeries,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="bookings",
+        verbose_name=_("定期利用"),
     )
 
     class Meta:
@@ -315,13 +505,29 @@ class Booking(models.Model):
                 name="booking_cancellation_has_reason",
                 violation_error_message=_("取消理由を入力してください。"),
             ),
+            models.CheckConstraint(
+                condition=Q(status="active", cancel_kind="")
+                | (Q(status="cancelled") & ~Q(cancel_kind="")),
+                name="booking_cancel_kind_when_cancelled",
+            ),
+            # A request still waiting for the counter is an online (or lottery) one.
+            models.CheckConstraint(
+                condition=Q(stage="confirmed") | ~Q(channel="counter"),
+                name="booking_counter_bookings_confirmed",
+            ),
         ]
         indexes = [
             GistIndex(fields=["period"], name="booking_period_gist"),
+            # The counter's list of open online requests.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(status="active", stage="requested"),
+                name="booking_open_requests",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.room} {self.period.lower:%Y-%m-%d %H:%M}"
+        return f"{self.room} {jdatetime(self.period.lower)}"
 
     @property
     def start(self) -> dt.datetime:
@@ -338,6 +544,20 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == BookingStatus.ACTIVE
+
+    @property
+    def is_request(self) -> bool:
+        """An online 仮予約 that the counter has not confirmed yet (it holds the slot)."""
+        return self.status == BookingStatus.ACTIVE and self.stage == BookingStage.REQUESTED
+
+    @property
+    def state_label(self) -> str:
+        """仮予約 / 確定 / 取消 / お断り, as a group or clerk reads it."""
+        if self.status == BookingStatus.CANCELLED:
+            return (
+                self.get_cancel_kind_display() if self.cancel_kind == CancelKind.REFUSED else "取消"
+            )
+        return self.get_stage_display()
 
 
 @track
@@ -366,3 +586,72 @@ class EquipmentLoan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.equipment} ×{self.quantity}"
+
+
+@track
+class WaitingEntry(models.Model):
+    """キャンセル待ち: a registered group waits for a booked period of a room. When the period
+    becomes free every waiter is told at once; the first to request gets it (a notice, not an
+    automatic booking). An entry lapses when its day has passed."""
+
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="waiting_entries", verbose_name=_("部屋")
+    )
+    period = DateTimeRangeField(_("希望する時間"))
+    group = models.ForeignKey(
+        "groups.Group",
+        on_delete=models.PROTECT,
+        related_name="waiting_entries",
+        verbose_name=_("登録団体"),
+    )
+    attendees = models.PositiveSmallIntegerField(_("利用人数"))
+    created_at = models.DateTimeField(_("登録日時"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登録した人"),
+    )
+    notified_at = models.DateTimeField(_("空きのお知らせ日時"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("取りやめ日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("キャンセル待ち")
+        verbose_name_plural = _("キャンセル待ち")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One open entry per group for any moment of a room.
+            ExclusionConstraint(
+                name="waiting_once_per_group_and_period",
+                expressions=[
+                    ("room", RangeOperators.EQUAL),
+                    ("group", RangeOperators.EQUAL),
+                    ("period", RangeOperators.OVERLAPS),
+                ],
+                condition=Q(withdrawn_at__isnull=True),
+                violation_error_message=_("この時間は既にキャンセル待ちに登録しています。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__isempty=False)
+                & Q(period__lower_inf=False)
+                & Q(period__upper_inf=False),
+                name="waiting_period_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(attendees__gte=1), name="waiting_attendees_at_least_one"
+            ),
+        ]
+        indexes = [GistIndex(fields=["room", "period"], name="waiting_room_period_gist")]
+
+    def __str__(self) -> str:
+        return f"{self.room} {jdatetime(self.period.lower)}"
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.period.lower
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.period.upper

@@ -14,6 +14,8 @@ ROLE_PERMISSIONS = {
         "facilities.equipment": VIEW,
         "facilities.booking": BOOKING,
         "facilities.equipmentloan": BOOKING,
+        "facilities.bookingseries": BOOKING,
+        "facilities.waitingentry": VIEW,
     },
     WARD_STAFF: {
         "facilities.facility": EVERYTHING,
@@ -23,5 +25,7 @@ ROLE_PERMISSIONS = {
         "facilities.equipment": EVERYTHING,
         "facilities.booking": BOOKING,
         "facilities.equipmentloan": BOOKING,
+        "facilities.bookingseries": BOOKING,
+        "facilities.waitingentry": VIEW,
     },
 }

@@ -7,17 +7,28 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from facilities.models import Booking, BookingStatus, Closure, Facility, Room
+from facilities.models import (
+    Booking,
+    BookingSeries,
+    BookingStage,
+    BookingStatus,
+    Closure,
+    Facility,
+    Room,
+    WaitingEntry,
+)
 from facilities.services.closures import closure_interval
 from facilities.services.common import SLOT_MINUTES
 from facilities.services.windows import BookingWindow, booking_window
 from kyodo_center.dates import day_bounds, local_datetime
+from kyodo_center.holidays import add_business_days, holidays_between
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,12 @@ class FacilitySummary:
     closures_today: list[Closure]
 
 
+# 今後の休館日 lists the periods that start within this many days; such a period is read whole
+# when it is no longer than CLOSURE_RUN_MAX_DAYS (年末年始 is 6 days; a renovation 2 months).
+CLOSURE_HORIZON_DAYS = 400
+CLOSURE_RUN_MAX_DAYS = 62
+
+
 def facility_summaries(*, today: dt.date, closure_limit: int = 5) -> list[FacilitySummary]:
     """Every facility with its active rooms, today's closures and the next closure periods.
 
@@ -82,20 +99,25 @@ def facility_summaries(*, today: dt.date, closure_limit: int = 5) -> list[Facili
             Prefetch("rooms", queryset=Room.objects.filter(is_active=True)),
         )
     )
-    horizon = today + dt.timedelta(days=400)
+    horizon = today + dt.timedelta(days=CLOSURE_HORIZON_DAYS)
     closures_by_facility: dict[int, list[Closure]] = {}
+    # Read past the horizon so that a period starting inside it is shown whole (the winter
+    # after next: 12/29 is inside, 1/3 is not); periods starting after it are dropped below.
     for closure in Closure.objects.filter(
-        facility__in=facilities, date__gte=today, date__lte=horizon
+        facility__in=facilities,
+        date__gte=today,
+        date__lte=horizon + dt.timedelta(days=CLOSURE_RUN_MAX_DAYS),
     ):
         closures_by_facility.setdefault(closure.facility_id, []).append(closure)
     summaries = []
     for facility in facilities:
         closures = closures_by_facility.get(facility.pk, [])
+        periods = [p for p in merge_closures(closures) if p.first_day <= horizon]
         summaries.append(
             FacilitySummary(
                 facility=facility,
                 rooms=list(facility.rooms.all()),
-                upcoming_closures=merge_closures(closures)[:closure_limit],
+                upcoming_closures=periods[:closure_limit],
                 closures_today=[c for c in closures if c.date == today],
             )
         )
@@ -207,6 +229,7 @@ class DayAvailability:
     closed_all_day: bool
     closures: list[Closure]
     rooms: list[RoomDay]
+    holiday: str = ""  # the national holiday's name (祝日), "" on other days
 
 
 @dataclass
@@ -216,6 +239,16 @@ class FacilityAvailability:
     rooms: list[Room]
     days: list[DayAvailability]
     window: BookingWindow
+
+    # A phone visitor wants today first: days before today are shown apart (collapsed), without
+    # ○△× next to a booking window that has closed.
+    @property
+    def past_days(self) -> list[DayAvailability]:
+        return [day for day in self.days if day.day < self.window.today]
+
+    @property
+    def coming_days(self) -> list[DayAvailability]:
+        return [day for day in self.days if day.day >= self.window.today]
 
 
 def _availability(
@@ -251,6 +284,7 @@ def _availability(
 
     result = []
     days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    holidays = holidays_between(first_day, last_day)
     for facility in facilities:
         blocks = facility_blocks(facility)
         rooms = list(facility.rooms.all())
@@ -285,13 +319,16 @@ def _availability(
                         closed + booked, opens, closes, dt.timedelta(minutes=SLOT_MINUTES)
                     )
                 room_days.append(room_day)
+            closed_all_day = covered_length(closed, opens, closes) >= closes - opens
             facility_days.append(
                 DayAvailability(
                     day=day,
-                    window_label=window.label_for(day),
-                    closed_all_day=covered_length(closed, opens, closes) >= closes - opens,
+                    # A closed day says 休館 only: no booking window next to it.
+                    window_label="" if closed_all_day else window.label_for(day),
+                    closed_all_day=closed_all_day,
                     closures=closures,
                     rooms=room_days,
+                    holiday=holidays.get(day, ""),
                 )
             )
         result.append(FacilityAvailability(facility, blocks, rooms, facility_days, window))
@@ -325,6 +362,7 @@ class GridCell:
 class GridColumn:
     room: Room
     day: dt.date
+    holiday: str = ""  # the national holiday's name (祝日), "" on other days
 
 
 @dataclass
@@ -348,7 +386,8 @@ def booking_grid(*, facility: Facility, days: list[dt.date], now: dt.datetime) -
     their equipment loans.
     """
     rooms = list(facility.rooms.filter(is_active=True))
-    columns = [GridColumn(room, day) for day in days for room in rooms]
+    holidays = holidays_between(days[0], days[-1])
+    columns = [GridColumn(room, day, holidays.get(day, "")) for day in days for room in rooms]
     slot = dt.timedelta(minutes=SLOT_MINUTES)
     first_start, _ = day_bounds(days[0])
     _, last_end = day_bounds(days[-1])
@@ -430,3 +469,145 @@ def facility_for_request(request: HttpRequest) -> Facility:
     if facility is None:
         raise Http404("施設が登録されていません。")
     return facility
+
+
+# --- Online requests and the groups' own bookings ----------------------------------------------
+@dataclass(frozen=True)
+class OpenRequest:
+    """An online 仮予約 waiting for the counter, with the business day it is due by."""
+
+    booking: Booking
+    due: dt.date
+    overdue: bool
+
+
+def open_requests(*, now: dt.datetime) -> list[OpenRequest]:
+    """Online requests not yet confirmed or refused, oldest first (one query).
+
+    Due within FACILITIES_REQUEST_DUE_BUSINESS_DAYS business days of the request: weekends,
+    national holidays and 12/29–1/3 do not count (kyodo_center.holidays)."""
+    today = timezone.localdate(now)
+    requests = []
+    for booking in (
+        Booking.objects.filter(status=BookingStatus.ACTIVE, stage=BookingStage.REQUESTED)
+        .select_related("room", "group", "requested_by")
+        .order_by("created_at", "pk")
+    ):
+        due = add_business_days(
+            timezone.localdate(booking.created_at), settings.FACILITIES_REQUEST_DUE_BUSINESS_DAYS
+        )
+        requests.append(OpenRequest(booking=booking, due=due, overdue=today > due))
+    return requests
+
+
+def group_bookings(*, group_id: int, now: dt.datetime) -> tuple[list[Booking], list[Booking]]:
+    """A group's upcoming bookings (soonest first, any state) and its past ones (latest first,
+    the last 20): what its マイページ lists. Two queries."""
+    mine = Booking.objects.filter(group_id=group_id).select_related("room")
+    upcoming = list(mine.filter(period__endswith__gt=now).order_by("period", "pk"))
+    past = list(mine.filter(period__endswith__lte=now).order_by("-period", "-pk")[:20])
+    return upcoming, past
+
+
+def group_waiting_entries(*, group_id: int, now: dt.datetime) -> list[WaitingEntry]:
+    """A group's キャンセル待ち that are still open (withdrawn and passed ones drop off)."""
+    return list(
+        WaitingEntry.objects.filter(
+            group_id=group_id, withdrawn_at__isnull=True, period__startswith__gt=now
+        )
+        .select_related("room")
+        .order_by("period", "pk")
+    )
+
+
+def group_booking_or_404(*, group_id: int, pk: int) -> Booking:
+    """One of the group's own bookings; any other id is 404 (never 403: no existence leak)."""
+    return get_object_or_404(
+        Booking.objects.select_related("room__facility"), pk=pk, group_id=group_id
+    )
+
+
+def group_waiting_entry_or_404(*, group_id: int, pk: int) -> WaitingEntry:
+    return get_object_or_404(WaitingEntry.objects.select_related("room"), pk=pk, group_id=group_id)
+
+
+def bookings_to_remind(*, day: dt.date) -> list[Booking]:
+    """Active bookings of registered groups on ``day`` that have not had their reminder."""
+    start, end = day_bounds(day)
+    return list(
+        Booking.objects.filter(
+            status=BookingStatus.ACTIVE,
+            group__isnull=False,
+            reminded_at__isnull=True,
+            period__startswith__gte=start,
+            period__startswith__lt=end,
+        )
+        .select_related("room__facility", "group")
+        .order_by("period", "pk")
+    )
+
+
+# --- 定期利用 (recurring bookings) ----------------------------------------------------------------
+@dataclass(frozen=True)
+class SeriesRow:
+    """One date of a series as the clerk reads it: its booking (any state) or why there is none."""
+
+    day: dt.date
+    holiday: str | None
+    booking: Booking | None
+    reason: str = ""
+    past: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.booking is None:
+            return "予約なし"
+        if self.booking.status == BookingStatus.CANCELLED:
+            return "取消"
+        return "利用済み" if self.past else "予約中"
+
+
+@dataclass(frozen=True)
+class SeriesPage:
+    series: BookingSeries
+    rows: list[SeriesRow]
+    upcoming: int  # active bookings still to come: what a change or cancellation touches
+
+    @property
+    def state(self) -> str:
+        if self.series.is_cancelled:
+            return "取消"
+        return "予約中" if self.upcoming else "終了"
+
+
+def series_page(*, pk: int, now: dt.datetime) -> SeriesPage:
+    """A series with every date: its bookings, and the dates not booked with the reason the
+    clerk was given. Two queries whatever the number of dates."""
+    series = get_object_or_404(
+        BookingSeries.objects.select_related(
+            "room__facility", "group", "created_by", "cancelled_by"
+        ),
+        pk=pk,
+    )
+    bookings = list(series.bookings.select_related("room").order_by("period", "pk"))
+    rows = [
+        SeriesRow(
+            day=timezone.localdate(booking.start),
+            holiday=None,
+            booking=booking,
+            past=booking.start <= now,
+        )
+        for booking in bookings
+    ]
+    for item in series.not_booked:
+        day = dt.date.fromisoformat(item["date"])
+        rows.append(SeriesRow(day=day, holiday=None, booking=None, reason=item["reason"]))
+    rows.sort(key=lambda row: (row.day, row.booking.start if row.booking else now))
+    if rows:
+        holidays = holidays_between(rows[0].day, rows[-1].day)
+        rows = [
+            SeriesRow(row.day, holidays.get(row.day), row.booking, row.reason, row.past)
+            for row in rows
+        ]
+    upcoming = sum(1 for b in bookings if b.status == BookingStatus.ACTIVE and b.start > now)
+    return SeriesPage(series=series, rows=rows, upcoming=upcoming)

@@ -17,8 +17,9 @@ from django.views import View
 
 from facilities import selectors
 from facilities.filters import BookingFilter
-from facilities.forms import BookingCancelForm, BookingForm
+from facilities.forms import BookingCancelForm, BookingForm, RefusalForm
 from facilities.models import Booking, BookingOwner, EquipmentLoan, Facility
+from facilities.mypage import day_view_links
 from facilities.selectors import facility_for_request
 from facilities.services.bookings import booking_cancel, booking_create, booking_update
 from facilities.services.common import (
@@ -29,12 +30,15 @@ from facilities.services.common import (
     FacilityError,
 )
 from facilities.services.equipment import equipment_free_counts
+from facilities.services.online import request_confirm, request_refuse
 from facilities.services.windows import booking_window
+from groups.selectors import GroupMatch, group_match
 from kyodo_center.audit import log_personal_data_access, log_personal_data_list
 from kyodo_center.cache import cached_fragment, public_page_cache
 from kyodo_center.dates import BadMonth, add_months, jdate, local_datetime, parse_date, parse_month
 from kyodo_center.forms import half_width
 from kyodo_center.history import history_for
+from kyodo_center.holidays import holiday_name
 from kyodo_center.models import PersonalDataAction
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
 
@@ -140,9 +144,11 @@ def availability_day(request: HttpRequest, day: str) -> HttpResponse:
         context={
             "today": today,
             "day": parsed,
+            "holiday": holiday_name(parsed) or "",
             "previous_day": previous_day if previous_day >= first_allowed else None,
             "next_day": next_day if next_day <= last_allowed else None,
             "states": selectors.BLOCK_STATES,
+            "group_links": day_view_links(request, parsed),
         },
     )
 
@@ -196,6 +202,7 @@ class BookingGridView(CounterView):
             "day": day,
             "today": today,
             "view": view,
+            "holiday": holiday_name(day) or "",
             "previous": day - step,
             "next": day + step,
             "window": booking_window(facility, today),
@@ -343,9 +350,18 @@ def booking_for_display(pk: int) -> Booking:
             "created_by",
             "cancelled_by",
             "event",
+            # A 定期利用 booking links to its series.
+            "series",
         ).prefetch_related("loans__equipment"),
         pk=pk,
     )
+
+
+def group_info(booking: Booking) -> GroupMatch | None:
+    """The booking group's registration status today and the person the centre calls."""
+    if booking.group is None:
+        return None
+    return group_match(booking.group, timezone.localdate())
 
 
 class BookingDetailView(CounterView):
@@ -356,6 +372,7 @@ class BookingDetailView(CounterView):
             "booking": booking,
             "cancel_form": BookingCancelForm(),
             "history": history_for(booking, related=[EquipmentLoan]),
+            "group_info": group_info(booking),
         }
         return render(request, "facilities/counter/booking_detail.html", context)
 
@@ -381,17 +398,17 @@ class BookingCancelView(CounterView):
             "booking": booking,
             "cancel_form": form,
             "history": history_for(booking, related=[EquipmentLoan]),
+            "group_info": group_info(booking),
         }
         return render(request, "facilities/counter/booking_detail.html", context, status=status)
 
 
 class BookingPrintView(CounterView):
-    """利用承認書: a printable confirmation for the booker."""
+    """利用承認書: a printable confirmation for the booker. A cancelled booking's sheet says
+    取消済 and a 仮予約 not yet confirmed says so; neither reads as an approval."""
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         booking = booking_for_display(pk)
-        if not booking.is_active:
-            return bad_request(request, "取り消された予約の利用承認書は発行できません。", 409)
         log_personal_data_access(
             request, record=f"予約 #{booking.pk}", action=PersonalDataAction.PRINT
         )
@@ -403,7 +420,8 @@ class BookingListView(CounterView):
     page_size = 50
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        queryset = Booking.objects.select_related("room", "group").order_by("-period")
+        # The filter orders it: upcoming soonest first, past ones on request.
+        queryset = Booking.objects.select_related("room", "group")
         booking_filter = BookingFilter(request.GET, queryset=queryset)
         status = 200 if booking_filter.is_valid() else 400
         page = Paginator(booking_filter.qs, self.page_size).get_page(request.GET.get("page"))
@@ -442,3 +460,59 @@ def describe(booking: Booking) -> str:
 def grid_url(booking: Booking) -> str:
     day = timezone.localdate(booking.start)
     return f"{reverse('bookings:grid')}?date={day.isoformat()}"
+
+
+# --- Online requests at the counter ---------------------------------------------------------
+class OnlineRequestListView(CounterView):
+    """Every online 仮予約 waiting for the counter, oldest first, overdue ones flagged."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        open_requests = selectors.open_requests(now=timezone.now())
+        log_personal_data_list(request, listed="オンライン申込み一覧", search="")
+        return render(
+            request,
+            "facilities/counter/request_list.html",
+            {"open_requests": open_requests, "refusal_form": RefusalForm()},
+        )
+
+
+def back_to(request: HttpRequest, booking: Booking) -> HttpResponse:
+    """After 確定/お断り: back where the clerk clicked (the list, the dashboard or the detail)."""
+    target = request.POST.get("next", "")
+    if target in {reverse("bookings:requests"), reverse("counter:dashboard")}:
+        return redirect(target)
+    return redirect("bookings:detail", pk=booking.pk)
+
+
+class RequestConfirmView(CounterView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        booking = get_object_or_404(Booking.objects.select_related("room", "group"), pk=pk)
+        try:
+            request_confirm(booking=booking, confirmed_by=request.user)
+        except FacilityError as error:
+            messages.error(request, str(error))
+            return back_to(request, booking)
+        messages.success(
+            request, f"確定しました（団体にメールでお知らせします）: {describe(booking)}"
+        )
+        return back_to(request, booking)
+
+
+class RequestRefuseView(CounterView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        booking = get_object_or_404(Booking.objects.select_related("room", "group"), pk=pk)
+        form = RefusalForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "お断りの理由を入力してください。")
+            return back_to(request, booking)
+        try:
+            request_refuse(
+                booking=booking, reason=form.cleaned_data["reason"], refused_by=request.user
+            )
+        except FacilityError as error:
+            messages.error(request, str(error))
+            return back_to(request, booking)
+        messages.success(
+            request, f"お断りしました（理由をメールでお知らせします）: {describe(booking)}"
+        )
+        return back_to(request, booking)

@@ -17,6 +17,7 @@ from groups import services
 from groups.models import (
     CRITERIA,
     CRITERION_KEYS,
+    MINIMUM_MEMBERS,
     ApplicationStatus,
     DisplayStatus,
     Group,
@@ -110,9 +111,37 @@ class GroupReviewForm(forms.ModelForm):
             )
             for problem in problems:
                 self.add_error("decision", problem)
+            if problems:
+                self.mark_checklist(cleaned)
         elif decision == DECISION_REJECT and not (cleaned.get("decision_reason") or "").strip():
             self.add_error("decision_reason", "却下する場合は、却下理由を入力してください。")
         return cleaned
+
+    def mark_checklist(self, cleaned: dict[str, Any]) -> None:
+        """An approval the services refused: the reason also stands next to the checklist line
+        that stops it (the admin shows a field's errors on its row), not only under 審査結果."""
+        if cleaned.get("public_body_confirmed") and not cleaned.get("public_body_category"):
+            self.field_error(
+                "public_body_category", "公共的団体として承認するには、区分を選んでください。"
+            )
+            return
+        for key, label in CRITERIA:
+            if not cleaned.get(f"check_{key}"):
+                self.field_error(
+                    f"check_{key}",
+                    f"要件{str(label)[0]}が未確認のため承認できません。規約・会則と申告を確認して"
+                    "チェックしてください（公共的団体のときは、区分の確認にチェック）。",
+                )
+        member_count = cleaned.get("member_count")
+        if member_count is None or member_count < MINIMUM_MEMBERS:
+            self.field_error(
+                "member_count",
+                f"構成員が{MINIMUM_MEMBERS}名未満のため、6つの登録要件では承認できません。",
+            )
+
+    def field_error(self, name: str, message: str) -> None:
+        if name in self.fields and name not in self.errors:
+            self.add_error(name, message)
 
 
 class GroupEventInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_center.dates import jdatetime
 from kyodo_center.history import track
 
 
@@ -106,7 +107,7 @@ def _all_checked() -> Q:
     return Q(**{f"check_{key}": True for key in CRITERION_KEYS})
 
 
-@track
+@track(exclude=("calendar_token",))
 class Group(models.Model):
     """A civic group and its registration. Registered on a date = approved and date in validity."""
 
@@ -213,6 +214,20 @@ class Group(models.Model):
     valid_from = models.DateField(_("登録有効期間（開始）"), null=True, blank=True)
     valid_until = models.DateField(_("登録有効期間（終了）"), null=True, blank=True)
 
+    # --- Online booking (facilities): limits set by ward staff, the private calendar ----------
+    monthly_booking_limit = models.PositiveSmallIntegerField(
+        _("1か月の予約件数の上限"),
+        default=4,
+        help_text=_("オンライン申込み時に数えます（仮予約と確定の合計、利用日の月ごと）。"),
+    )
+    daily_booking_hours_limit = models.PositiveSmallIntegerField(
+        _("1日の予約時間の上限（時間）"), default=4
+    )
+    # The secret of the group's private iCalendar feed; the group can reset it on マイページ.
+    calendar_token = models.UUIDField(
+        _("カレンダー配信の鍵"), unique=True, default=uuid.uuid4, editable=False
+    )
+
     class Meta:
         verbose_name = _("団体")
         verbose_name_plural = _("団体")
@@ -316,7 +331,45 @@ class GroupEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_action_display()} {jdatetime(self.at)}"
+
+
+@track
+class GroupMembership(models.Model):
+    """A member account of a registered group (role 登録団体): one user, one group."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="groupmembership",
+        verbose_name=_("アカウント"),
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("団体")
+    )
+    # Confirmations, cancellations and refusals are always sent; these two can be turned off.
+    wants_reminders = models.BooleanField(_("利用日前日のお知らせを受け取る"), default=True)
+    wants_waiting_notices = models.BooleanField(
+        _("キャンセル待ちの空きのお知らせを受け取る"), default=True
+    )
+    invited_at = models.DateTimeField(_("招待日時"), null=True, blank=True)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("作成した職員"),
+    )
+
+    class Meta:
+        verbose_name = _("団体アカウント")
+        verbose_name_plural = _("団体アカウント")
+        ordering = ["group", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.group} / {self.user.email or self.user.username}"
 
 
 class RegistrationCounter(models.Model):

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from groups.models import ApplicationStatus, Group
+from groups.models import ApplicationStatus, Group, GroupMembership
 from groups.services import registered_on_q
+from kyodo_center.dates import jdate
 
 # Only these columns ever reach the public directory: no personal data can leak into a template.
 PUBLIC_FIELDS = (
@@ -51,3 +54,181 @@ def public_directory(*, today: dt.date, query: str = "") -> QuerySet[Group]:
 
 def pending_application_count() -> int:
     return Group.objects.filter(status=ApplicationStatus.PENDING).count()
+
+
+# --- The counter's group picker (booking form, office machines) ---------------------------------
+GROUP_PICKER_LIMIT = 10
+# Only these columns are read for a match: enough to recognise the group and call it.
+PICKER_FIELDS = (
+    "name",
+    "name_kana",
+    "registration_number",
+    "status",
+    "valid_from",
+    "valid_until",
+    "contact_name",
+    "representative_name",
+    "phone",
+)
+
+
+@dataclass(frozen=True)
+class GroupMatch:
+    """One group as the clerk sees it in the picker. Only a group registered today can be
+    picked (it books and uses machines as a registered group); the others are shown with
+    their status so the clerk knows why."""
+
+    pk: int
+    name: str
+    name_kana: str
+    registration_number: str
+    status: str  # registered / lapsed / not_yet / pending
+    status_label: str
+    selectable: bool
+    contact_name: str
+    phone: str
+    valid_until: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "kana": self.name_kana,
+            "number": self.registration_number,
+            "status": self.status,
+            "status_label": self.status_label,
+            "selectable": self.selectable,
+            "contact": self.contact_name,
+            "phone": self.phone,
+            "valid_until": self.valid_until,
+        }
+
+
+def group_match(group: Group, today: dt.date) -> GroupMatch:
+    if group.status == ApplicationStatus.PENDING:
+        status, label = "pending", "申請中"
+    elif group.is_registered_on(today):
+        status, label = "registered", "登録中"
+    elif group.valid_from and group.valid_from > today:
+        status, label = "not_yet", f"{jdate(group.valid_from)}から登録"
+    else:
+        status, label = "lapsed", "失効"
+    return GroupMatch(
+        pk=group.pk,
+        name=group.name,
+        name_kana=group.name_kana,
+        registration_number=group.registration_number or "",
+        status=status,
+        status_label=label,
+        selectable=status == "registered",
+        # The person the centre calls; the representative when no contact person was given.
+        contact_name=group.contact_name or group.representative_name,
+        phone=group.phone,
+        valid_until=jdate(group.valid_until) if group.valid_until else "",
+    )
+
+
+def group_search_q(query: str) -> Q:
+    """Every word of the query (full-width or half-width, hiragana or katakana) in the name,
+    the フリガナ or the registration number."""
+    condition = Q()
+    for word in normalise_query(query).split():
+        condition &= (
+            Q(name__icontains=word)
+            | Q(name_kana__icontains=to_katakana(word))
+            | Q(registration_number__icontains=word)
+        )
+    return condition
+
+
+def group_picker_search(
+    *, query: str, today: dt.date, limit: int = GROUP_PICKER_LIMIT
+) -> tuple[list[GroupMatch], bool]:
+    """Groups matching ``query`` for the counter's picker, registered ones first, then by
+    フリガナ; at most ``limit`` and whether there were more. One query."""
+    if not normalise_query(query):
+        return [], False
+    groups = list(
+        Group.objects.filter(group_search_q(query))
+        .filter(status__in=(ApplicationStatus.APPROVED, ApplicationStatus.PENDING))
+        .annotate(
+            rank=Case(
+                When(registered_on_q(today), then=Value(0)),
+                When(status=ApplicationStatus.PENDING, then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .only(*PICKER_FIELDS)
+        .order_by("rank", "name_kana", "name", "pk")[: limit + 1]
+    )
+    return [group_match(group, today) for group in groups[:limit]], len(groups) > limit
+
+
+def group_picker_get(*, pk: int, today: dt.date) -> GroupMatch | None:
+    """The group already chosen in a form (shown again after a reload), whatever its status."""
+    group = (
+        Group.objects.filter(pk=pk)
+        .exclude(status=ApplicationStatus.REJECTED)
+        .only(*PICKER_FIELDS)
+        .first()
+    )
+    return group_match(group, today) if group else None
+
+
+# --- Group accounts (登録団体) ----------------------------------------------------------------
+def membership_of(user: Any) -> GroupMembership | None:
+    """The signed-in user's group account (with its group), or None for anyone else.
+
+    One query per request at most: the answer is kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if not hasattr(user, "_membership_cache"):
+        user._membership_cache = (
+            GroupMembership.objects.select_related("group").filter(user_id=user.pk).first()
+        )
+    return user._membership_cache
+
+
+def group_may_request(group: Group, today: dt.date) -> tuple[bool, str]:
+    """Whether a group account may ask for anything online today (bookings, キャンセル待ち),
+    and if not, why, in words the group reads on its page."""
+    if group.status == ApplicationStatus.PENDING:
+        return False, "団体登録の審査中です。承認されるとオンラインで申し込めるようになります。"
+    if group.status == ApplicationStatus.REJECTED:
+        return False, (
+            "団体登録が承認されていないため、オンラインでは申し込めません。"
+            "窓口・電話でお申し込みください。"
+        )
+    if group.valid_from and today < group.valid_from:
+        return False, f"団体登録の有効期間は{jdate(group.valid_from)}からです。"
+    if not group.is_registered_on(today):
+        return False, (
+            f"団体登録の有効期間が{jdate(group.valid_until)}で終了しています。"
+            "更新の手続きは窓口（電話）でご相談ください。これまでの予約はマイページで確認できます。"
+        )
+    return True, ""
+
+
+# Notices a group may turn off (GroupMembership preferences); all others always go.
+OPTIONAL_NOTICES = {"reminder": "wants_reminders", "waiting": "wants_waiting_notices"}
+
+
+def notice_recipients(group: Group, preference: str = "always") -> list[str]:
+    """Where a group's notices go: its contact e-mail and its member accounts' addresses
+    (deduplicated, lower-cased); ``preference`` "reminder"/"waiting" honours each account's
+    choice (the contact e-mail of the registration always gets them)."""
+    addresses = [group.email] if group.email else []
+    members = GroupMembership.objects.filter(group=group, user__is_active=True)
+    flag = OPTIONAL_NOTICES.get(preference)
+    if flag:
+        members = members.filter(**{flag: True})
+    addresses.extend(members.exclude(user__email="").values_list("user__email", flat=True))
+    seen: dict[str, None] = {}
+    for address in addresses:
+        seen.setdefault(address.strip().lower(), None)
+    return [address for address in seen if address]
+
+
+def group_by_calendar_token(token: Any) -> Group | None:
+    return Group.objects.filter(calendar_token=token).first()

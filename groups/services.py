@@ -22,6 +22,7 @@ from groups.models import (
     ApplicationStatus,
     Group,
     GroupEvent,
+    GroupMembership,
     PendingUpload,
     PublicBodyCategory,
     RegistrationCounter,
@@ -440,3 +441,23 @@ def _each_on_its_own(
         except GroupError as error:
             errors.append(error.message)
     return done, errors
+
+
+# --- Group accounts (登録団体) and マイページ -----------------------------------------------
+@records_actor("by")
+def membership_preferences_save(
+    *, membership: GroupMembership, wants_reminders: bool, wants_waiting_notices: bool, by: Any
+) -> GroupMembership:
+    """Which optional notices this account receives (confirmations etc. always go)."""
+    membership.wants_reminders = wants_reminders
+    membership.wants_waiting_notices = wants_waiting_notices
+    membership.save(update_fields=["wants_reminders", "wants_waiting_notices"])
+    return membership
+
+
+@records_actor("by")
+def calendar_token_reset(*, group: Group, by: Any) -> Group:
+    """A new secret for the group's calendar feed: the old URL stops working at once."""
+    group.calendar_token = uuid.uuid4()
+    group.save(update_fields=["calendar_token"])
+    return group

@@ -13,4 +13,5 @@ urlpatterns = [
     path("counter/apply/", views.CounterApplyView.as_view(), name="counter_apply"),
     path("counter/apply/done/", views.CounterApplyDoneView.as_view(), name="counter_apply_done"),
     path("bylaws/<int:pk>/", views.bylaws_file, name="bylaws"),
+    path("counter/search.json", views.GroupSearchJsonView.as_view(), name="staff_search"),
 ]

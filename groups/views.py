@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from groups.models import (
     PublicBodyCategory,
     SubmissionChannel,
 )
-from kyodo_center.audit import log_personal_data_access
+from kyodo_center.audit import log_personal_data_access, log_personal_data_list
 from kyodo_center.cache import public_page_cache
 from kyodo_center.client_ip import client_address
 from kyodo_center.models import PersonalDataAction
@@ -175,3 +175,36 @@ def bylaws_file(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Security-Policy"] = "sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class GroupSearchJsonView(RoleRequiredMixin, View):
+    """The counter forms' group picker (static/js/group_picker.js): ``?q=`` searches name,
+    フリガナ and registration number; ``?id=`` reads back the group already chosen. Staff only:
+    the answer holds each group's contact person and phone."""
+
+    allowed_roles = STAFF_ROLES
+
+    def get(self, request: HttpRequest) -> JsonResponse:
+        today = timezone.localdate()
+        raw_id = request.GET.get("id", "").strip()
+        if raw_id:
+            if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 12:
+                return JsonResponse({"error": "団体の指定が正しくありません。"}, status=400)
+            match = selectors.group_picker_get(pk=int(raw_id), today=today)
+            if match is None:
+                return JsonResponse({"error": "その団体は見つかりません。"}, status=404)
+            log_personal_data_access(request, record=f"団体 #{match.pk}（団体検索）")
+            return self.answer({"query": "", "results": [match.as_json()], "more": False})
+        query = selectors.normalise_query(request.GET.get("q", ""))
+        matches, more = selectors.group_picker_search(query=query, today=today)
+        if query:
+            # Contacts are personal data: one log line per search, as for any such list.
+            log_personal_data_list(request, listed="団体検索（窓口）", search=query)
+        results = [match.as_json() for match in matches]
+        return self.answer({"query": query, "results": results, "more": more})
+
+    @staticmethod
+    def answer(payload: dict[str, Any]) -> JsonResponse:
+        response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -7,11 +7,18 @@ from django.http import HttpRequest
 
 from kyodo_center.roles import OPERATOR, STAFF_ROLES, user_has_role
 
+# Staff pages (the counter, consultations, event administration, counter applications) use the
+# whole screen width: the week grid of both rooms needs it at 1366 px. Public pages keep the
+# centred reading width.
+STAFF_PATH_PREFIXES = ("/counter/", "/consultations/", "/programs/staff/", "/groups/counter/")
+
 
 def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
+    staff_page = request.path.startswith(STAFF_PATH_PREFIXES)
     return {
         "CENTRE_NAME": settings.CENTRE_NAME,
+        "layout_container": "container-fluid px-3 px-xl-4" if staff_page else "container",
         "user_is_centre_staff": user is not None and user_has_role(user, *STAFF_ROLES),
         "user_is_operator": user is not None and user_has_role(user, OPERATOR),
     }

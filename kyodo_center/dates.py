@@ -110,6 +110,14 @@ def jdate(value: dt.date | dt.datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日({WEEKDAYS[value.weekday()]})"
 
 
+def jdatetime(value: dt.datetime | None) -> str:
+    """2026年11月24日(火) 3:44, read in Asia/Tokyo (a moment's label in lists, the admin and the
+    history: never the UTC the database hands back); None gives ""."""
+    if value is None:
+        return ""
+    return f"{jdate(value)} {hhmm(value)}"
+
+
 def hhmm(value: dt.time | dt.datetime | None) -> str:
     """14:00, 9:30; an aware datetime is read in Asia/Tokyo; None gives ""."""
     if value is None:

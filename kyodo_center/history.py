@@ -46,6 +46,7 @@ from django.utils.text import format_lazy
 
 from kyodo_center.client_ip import client_address
 from kyodo_center.dates import hhmm, jdate
+from kyodo_center.people import person_name
 
 ModelT = TypeVar("ModelT", bound=type[models.Model])
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,14 +56,19 @@ ACTIONS = {"insert": "作成", "update": "変更", "delete": "削除"}
 
 
 # --- Tracking -----------------------------------------------------------------------------------
-def track(model_class: ModelT) -> ModelT:
+def track(model_class: ModelT | None = None, *, exclude: tuple[str, ...] = ()) -> Any:
     """Class decorator: record every insert, update and delete of this model in
     ``<Model>History`` (same app), with the context of whoever made it.
+
+    ``@track(exclude=("secret",))`` leaves secrets (e.g. a calendar feed's key) out of the
+    history: it is read by staff, and a secret is not history.
 
     An update that changes nothing but ``auto_now`` fields writes no row. A model that names
     its table (``Meta.db_table``, e.g. one moved to another app that kept its table) keeps its
     history table beside it: ``<db_table>history``.
     """
+    if model_class is None:
+        return lambda cls: track(cls, exclude=exclude)
     meta: dict[str, Any] = {
         "verbose_name": format_lazy("{}の履歴", model_class._meta.verbose_name),
         "verbose_name_plural": format_lazy("{}の履歴", model_class._meta.verbose_name),
@@ -79,6 +85,7 @@ def track(model_class: ModelT) -> ModelT:
         # No reverse accessor on the tracked model (groups.Group already has "events").
         obj_field=pghistory.ObjForeignKey(related_name="+", related_query_name="+"),
         meta=meta,
+        **({"exclude": list(exclude)} if exclude else {}),
     )(model_class)
     return model_class
 
@@ -127,6 +134,8 @@ def _request_user(request: HttpRequest, attribute: str) -> Any:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None if attribute == "pk" else ""
+    if attribute == "name":
+        return person_name(user)
     return user.pk if attribute == "pk" else user.get_username()
 
 
@@ -147,6 +156,8 @@ class HistoryContextMiddleware:
         return {
             "user": LazyContextValue(lambda: _request_user(request, "pk")),
             "username": LazyContextValue(lambda: _request_user(request, "username")),
+            # The name staff read in the history (窓口 花子), as it was when the change was made.
+            "name": LazyContextValue(lambda: _request_user(request, "name")),
             "url": path[:500],
             "method": request.method,
             "ip": client_address(request),
@@ -169,7 +180,7 @@ def actor_context(actor: Any, *, service: str = "") -> Iterator[None]:
     """Record ``actor`` (a user, or None) as who made the changes inside, in or out of a request."""
     metadata: dict[str, Any] = {"service": service} if service else {}
     if actor is not None and getattr(actor, "pk", None) is not None:
-        metadata.update(user=actor.pk, username=actor.get_username())
+        metadata.update(user=actor.pk, username=actor.get_username(), name=person_name(actor))
     if not metadata:
         yield
         return
@@ -236,12 +247,17 @@ def history_for(
     )
     show_subject = len(tracked) > 1
     pending: list[tuple[HistoryRow, type[models.Model], list[tuple[str, Any, Any]]]] = []
+    unnamed: dict[Any, list[HistoryRow]] = {}
     for event in events:
         model = labels[event.pgh_model]
         context = event.pgh_context or {}
         row = HistoryRow(
             at=event.pgh_created_at,
-            actor=context.get("username") or ("（システム）" if context else "（不明）"),
+            actor=(
+                context.get("name")
+                or context.get("username")
+                or ("（システム）" if context else "（不明）")
+            ),
             action=ACTIONS.get(event.pgh_label, event.pgh_label),
             subject=(
                 f"{model._meta.verbose_name} #{event.pgh_obj_id}"
@@ -257,8 +273,25 @@ def history_for(
         else:
             raw = []
         pending.append((row, model, raw))
+        if not context.get("name") and context.get("user"):
+            unnamed.setdefault(context["user"], []).append(row)
+    _name_actors(unnamed)
     _fill_changes(pending)
     return [row for row, _, _ in pending]
+
+
+def _name_actors(unnamed: dict[Any, list[HistoryRow]]) -> None:
+    """Rows recorded before the context kept the actor's name: one query for all their users."""
+    if not unnamed:
+        return
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model()._default_manager.in_bulk(list(unnamed))
+    for pk, rows in unnamed.items():
+        user = users.get(pk)
+        if user is not None:
+            for row in rows:
+                row.actor = person_name(user)
 
 
 def describe_source(context: dict[str, Any]) -> str:

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kyodo_center.dates import jdatetime
+
 
 class ContentVersion(models.Model):
     """A version per kind of public content ("programs", "groups"), changed by PostgreSQL
@@ -64,4 +66,4 @@ class PersonalDataAccess(models.Model):
         default_permissions = ("view",)
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.record}"
+        return f"{jdatetime(self.at)} {self.username} {self.record}"

@@ -16,14 +16,19 @@ from django.http import HttpRequest
 from kyodo_center.contributions import app_modules
 
 
-def collect_panels(kind: str, request: HttpRequest, today: dt.date) -> list[dict[str, Any]]:
-    """The apps' sections, in INSTALLED_APPS order (facilities first: the centre itself)."""
+def collect_panels(
+    kind: str, request: HttpRequest, today: dt.date, *extra: Any
+) -> list[dict[str, Any]]:
+    """The apps' sections, in INSTALLED_APPS order (facilities first: the centre itself).
+
+    ``extra`` goes to each provider after ``today``: a group's マイページ passes the group
+    (``mypage_panel(request, today, group)``)."""
     panels = []
     for module in app_modules("panels"):
         provider = getattr(module, f"{kind}_panel", None)
         if provider is None:
             continue
-        panel = provider(request, today)
+        panel = provider(request, today, *extra)
         if panel:
             panels.append(panel)
     return panels

@@ -1,4 +1,4 @@
-"""The three staff roles (Django groups) and what each may do.
+"""The roles (Django groups): three staff roles and the group accounts, and what each may do.
 
 Each app's ``roles.py`` says which model permissions each role holds on its models. The data
 migration creates the groups; after every ``migrate`` the permissions are synchronised from those
@@ -16,7 +16,9 @@ from kyodo_center.contributions import app_modules
 COUNTER_STAFF = "窓口職員"
 WARD_STAFF = "区職員"
 OPERATOR = "運営団体"
-ALL_ROLES = (COUNTER_STAFF, WARD_STAFF, OPERATOR)
+# A registered group's member account (invited by e-mail on approval): its own マイページ only.
+GROUP_MEMBER = "登録団体"
+ALL_ROLES = (COUNTER_STAFF, WARD_STAFF, OPERATOR, GROUP_MEMBER)
 STAFF_ROLES = (COUNTER_STAFF, WARD_STAFF)
 
 VIEW = ("view",)

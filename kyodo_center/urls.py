@@ -17,6 +17,7 @@ counter_patterns = (
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("counter/", include(counter_patterns)),
     path("counter/bookings/", include("facilities.counter_urls")),
     path("counter/resources/", include("resources.urls")),
@@ -28,6 +29,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("groups/", include("groups.urls")),
+    path("mypage/", include("groups.mypage_urls")),
     path("programs/", include("programs.urls")),
     path("consultations/", include("consultations.urls")),
     path("admin/", admin.site.urls),

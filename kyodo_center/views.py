@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -12,7 +15,13 @@ from django.views.generic import TemplateView
 
 from kyodo_center.cache import public_page_cache
 from kyodo_center.panels import collect_panels
-from kyodo_center.roles import OPERATOR, STAFF_ROLES, RoleRequiredMixin, user_has_role
+from kyodo_center.roles import (
+    GROUP_MEMBER,
+    OPERATOR,
+    STAFF_ROLES,
+    RoleRequiredMixin,
+    user_has_role,
+)
 
 
 # The first page every visitor opens: closures follow "availability", the next events
@@ -27,6 +36,12 @@ class HomeView(TemplateView):
         context["today"] = today
         context["panels"] = collect_panels("home", self.request, today)
         return context
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers and crawlers ask for whatever the page links: the icon
+    in static/ (a temporary redirect, so a new icon's hashed name is picked up)."""
+    return redirect(static("favicon.ico"))
 
 
 class CounterDashboardView(RoleRequiredMixin, TemplateView):
@@ -52,4 +67,6 @@ class RoleAwareLoginView(LoginView):
         user = self.request.user
         if not user_has_role(user, *STAFF_ROLES) and user_has_role(user, OPERATOR):
             return reverse("consultations:referral_list")
+        if not user_has_role(user, *STAFF_ROLES, OPERATOR) and user_has_role(user, GROUP_MEMBER):
+            return reverse("mypage:index")
         return super().get_default_redirect_url()

@@ -272,3 +272,44 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.CANCELLED
+
+
+@track
+class PromotionCall(models.Model):
+    """要連絡: a registration promoted from the waiting list whose contact has no e-mail address,
+    so staff must phone to say a place is theirs (「繰り上げ当選：電話で連絡してください」).
+    Created by the promotion itself (programs.services.common); staff mark it 連絡済 through
+    ``programs.services.registrations.promotion_call_done``, which records who and when."""
+
+    registration = models.OneToOneField(
+        Registration,
+        on_delete=models.PROTECT,
+        related_name="promotion_call",
+        verbose_name=_("申込"),
+    )
+    created_at = models.DateTimeField(_("繰り上げ日時"), default=timezone.now)
+    contacted_at = models.DateTimeField(_("連絡日時"), null=True, blank=True)
+    contacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("連絡した職員"),
+    )
+
+    class Meta:
+        verbose_name = _("繰り上げの電話連絡")
+        verbose_name_plural = _("繰り上げの電話連絡")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The counter's list of calls still to make.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(contacted_at__isnull=True),
+                name="promotion_call_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"繰り上げ連絡 {self.registration}"

@@ -11,10 +11,12 @@ ROLE_PERMISSIONS = {
         "programs.event": ("add", "change", "view"),
         "programs.eventseries": ("add", "view"),
         "programs.registration": ("add", "change", "view"),
+        "programs.promotioncall": ("change", "view"),  # 要連絡 → 連絡済 (the service)
     },
     WARD_STAFF: {
         "programs.event": ("add", "change", "view"),
         "programs.eventseries": EVERYTHING,
         "programs.registration": ("add", "change", "view"),
+        "programs.promotioncall": ("change", "view"),
     },
 }

@@ -11,7 +11,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from kyodo_center.dates import day_bounds, month_bounds
-from programs.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
+from programs.models import (
+    Event,
+    EventKind,
+    EventStatus,
+    PromotionCall,
+    Registration,
+    RegistrationStatus,
+)
 from programs.services.registrations import registration_problem
 
 
@@ -144,7 +151,11 @@ def feed_events(*, now: dt.datetime) -> QuerySet[Event]:
 
 
 def event_registrations(event: Event) -> list[Registration]:
-    return list(event.registrations.select_related("created_by").order_by("number"))
+    return list(
+        event.registrations.select_related("created_by", "promotion_call__contacted_by").order_by(
+            "number"
+        )
+    )
 
 
 def roster(event: Event) -> list[Registration]:
@@ -191,3 +202,21 @@ def waiting_position(registration: Registration) -> int | None:
 
 def today_local() -> dt.date:
     return timezone.localdate()
+
+
+def promotion_calls_to_make(
+    *, now: dt.datetime, event: Event | None = None, limit: int | None = None
+) -> list[PromotionCall]:
+    """要連絡: promoted residents with only a phone number, not yet phoned, oldest first (one
+    query). Left out once calling makes no sense: the registration was cancelled since, or the
+    event was called off (its own contact list) or has started."""
+    calls = PromotionCall.objects.filter(
+        contacted_at__isnull=True,
+        registration__status=RegistrationStatus.CONFIRMED,
+        registration__event__status=EventStatus.SCHEDULED,
+        registration__event__starts_at__gt=now,
+    ).select_related("registration__event")
+    if event is not None:
+        calls = calls.filter(registration__event=event)
+    calls = calls.order_by("created_at", "pk")
+    return list(calls[:limit] if limit else calls)

@@ -11,6 +11,11 @@ urlpatterns = [
     path("<int:pk>/", views.event_detail, name="event_detail"),
     path("events.ics", views.events_ics, name="events_ics"),
     path("registration/<str:token>/", views.registration_page, name="registration"),
+    path(
+        "registration/<str:token>/cancel/",
+        views.registration_cancel_page,
+        name="registration_cancel",
+    ),
     # Staff (窓口職員・区職員)
     path("staff/", views.StaffEventListView.as_view(), name="staff_events"),
     path("staff/new/", views.EventCreateView.as_view(), name="event_create"),
@@ -32,5 +37,10 @@ urlpatterns = [
         "staff/registrations/<int:pk>/cancel/",
         views.staff_registration_cancel,
         name="staff_registration_cancel",
+    ),
+    path(
+        "staff/calls/<int:pk>/done/",
+        views.PromotionCallDoneView.as_view(),
+        name="promotion_call_done",
     ),
 ]

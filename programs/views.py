@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -43,6 +44,7 @@ from programs.selectors import (
     availability,
     event_registrations,
     feed_events,
+    promotion_calls_to_make,
     public_event,
     public_events,
     roster,
@@ -55,6 +57,7 @@ from programs.services.common import ProgramError
 from programs.services.events import event_cancel, event_create, event_series_create, event_update
 from programs.services.registrations import (
     attendance_record,
+    promotion_call_done,
     registration_by_token,
     registration_cancel,
     registration_create,
@@ -142,8 +145,37 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def registration_page(request: HttpRequest, token: str) -> HttpResponse:
-    """Reached by the cancellation link: the receipt, the status, and a cancel button.
-    A forged token is a 404 and changes nothing."""
+    """Reached by the cancellation link: the receipt, the status, and a link to cancel. A forged
+    token is a 404 and changes nothing. Cancelling is asked for on its own page: a POST here
+    (a page from before that step, or a resubmitted form) is sent there, never cancels."""
+    registration = registration_by_token(token)
+    if registration is None:
+        raise Http404("お申し込みが見つかりません。リンクをもう一度ご確認ください。")
+    if request.method == "POST":
+        return redirect("programs:registration_cancel", token=token)
+    return render(
+        request,
+        "programs/registration.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "position": waiting_position(registration),
+            "link": request.build_absolute_uri(
+                reverse("programs:registration", kwargs={"token": token})
+            ),
+            "can_cancel": can_cancel_by_link(registration),
+        },
+    )
+
+
+def can_cancel_by_link(registration: Registration) -> bool:
+    return registration.is_active and timezone.now() < registration.event.starts_at
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def registration_cancel_page(request: HttpRequest, token: str) -> HttpResponse:
+    """Cancel by the link, in two steps: GET shows what will be cancelled and asks; only the
+    POST of that page's button cancels (for good: the place goes to the waiting list)."""
     registration = registration_by_token(token)
     if registration is None:
         raise Http404("お申し込みが見つかりません。リンクをもう一度ご確認ください。")
@@ -155,22 +187,18 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
         except ProgramError as refused:
             error = str(refused)
             status = 409
+            registration.refresh_from_db()
         else:
             messages.success(request, "お申し込みを取り消しました。")
             return redirect("programs:registration", token=token)
-    registration.refresh_from_db()
     return render(
         request,
-        "programs/registration.html",
+        "programs/registration_cancel.html",
         {
             "registration": registration,
             "event": registration.event,
-            "position": waiting_position(registration),
-            "link": request.build_absolute_uri(
-                reverse("programs:registration", kwargs={"token": token})
-            ),
             "error": error,
-            "can_cancel": registration.is_active and timezone.now() < registration.event.starts_at,
+            "can_cancel": can_cancel_by_link(registration),
         },
         status=status,
     )
@@ -314,6 +342,7 @@ class StaffEventDetailView(StaffView):
                 "places": availability(event, now=timezone.now()),
                 "registrations": registrations,
                 "to_contact": [r for r in registrations if r.is_active],
+                "calls": promotion_calls_to_make(now=timezone.now(), event=event),
                 "history": history_for(event, related=[Registration]),
             },
         )
@@ -470,6 +499,28 @@ class RosterExportView(StaffView):
         if self.file_format == "xlsx":
             return xlsx_response(filename=filename, rows=rows, sheet_title="出席簿")
         return csv_response(filename=filename, rows=rows)
+
+
+class PromotionCallDoneView(StaffView):
+    """連絡済: staff phoned a promoted resident (who and when are recorded by the service)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            call = promotion_call_done(call_id=pk, done_by=request.user)
+        except ProgramError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                f"{call.registration.name}さん（受付番号 {call.registration.receipt_code}）を"
+                "連絡済にしました。",
+            )
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = reverse("counter:dashboard")
+        return redirect(back)
 
 
 staff_registration_cancel = require_POST(StaffRegistrationCancelView.as_view())

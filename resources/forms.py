@@ -29,11 +29,14 @@ class GroupChoiceField(forms.ModelChoiceField):
 
 
 class WhoFieldsMixin(forms.Form):
+    # With JavaScript the template's search box (static/js/group_picker.js, the booking form's
+    # picker) fills this field; without it the clerk picks from the full list.
     group = GroupChoiceField(
         label="登録団体",
         required=False,
         empty_label="（登録団体以外の方）",
         help_text="登録団体は優先利用（◎）です。",
+        widget=forms.Select(attrs={"data-group-picker-select": ""}),
     )
     user_name = forms.CharField(
         label="利用者名（個人・団体）",

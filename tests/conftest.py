@@ -168,3 +168,35 @@ def login(page: Any, base_url: str, username: str, password: str = PASSWORD) -> 
     page.get_by_label("ユーザー名").fill(username)
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
+
+
+# --- Mail and the background worker (tests/mail.py) ---------------------------------------------
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[Any]:
+    """A real SMTP server on loopback that Django sends to: ``.messages``, ``.wait_for(n)``,
+    ``.stop()`` / ``.start()`` (tests/mail.py)."""
+    from tests.mail import SmtpSink
+
+    sink = SmtpSink()
+    sink.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = sink.host
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def worker(transactional_db: None) -> Iterator[Any]:
+    """Call ``worker()`` to run the background worker until no job is due (on committed data;
+    the procrastinate tables are emptied before and after the test)."""
+    from tests.mail import empty_job_queue, run_worker_until_idle
+
+    empty_job_queue()
+    yield run_worker_until_idle
+    empty_job_queue()

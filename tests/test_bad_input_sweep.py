@@ -96,6 +96,8 @@ APPS = ("facilities", "groups", "consultations", "programs")
 FREE_TEXT_ACTIONS = {
     "bookings:detail",  # 取消理由
     "bookings:cancel",  # 取消理由
+    "bookings:series_detail",  # 取消理由 of a 定期利用
+    "bookings:series_cancel",  # 取消理由 of a 定期利用
     "programs:event_cancel",  # 中止の理由
     "consultations:detail",  # 対応内容
 }

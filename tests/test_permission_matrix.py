@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from facilities.services.bookings import booking_create
+from facilities.services.series import SeriesPattern, series_create
 from tests.consultations import factories as consultation_factories
 from tests.facilities.conftest import ask, open_day
 from tests.programs.conftest import event_data
@@ -48,6 +49,10 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "bookings:edit": STAFF,
     "bookings:cancel": STAFF_POST_ONLY,
     "bookings:print": STAFF,
+    "bookings:series_create": STAFF,
+    "bookings:series_detail": STAFF,
+    "bookings:series_edit": STAFF_POST_ONLY,
+    "bookings:series_cancel": STAFF_POST_ONLY,
     # resources: office machines, mailboxes and displays at the counter
     "resources:index": (302, 302, 302, 302, 302),  # a plain redirect to the machines page
     "resources:machines": STAFF,
@@ -76,11 +81,13 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "groups:counter_apply": STAFF,
     "groups:counter_apply_done": (302, 302, 302, 403, 403),
     "groups:bylaws": STAFF_MISSING,
+    "groups:staff_search": STAFF,  # the counter forms' group picker (JSON)
     # programs
     "programs:event_list": PUBLIC,
     "programs:event_detail": PUBLIC,
     "programs:events_ics": PUBLIC,
     "programs:registration": (404, 404, 404, 404, 404),  # a forged cancellation link
+    "programs:registration_cancel": (404, 404, 404, 404, 404),  # its forged confirmation page
     "programs:staff_events": STAFF,
     "programs:event_create": STAFF,
     "programs:series_create": STAFF,
@@ -92,6 +99,7 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "programs:roster_csv": STAFF,
     "programs:roster_xlsx": STAFF,
     "programs:staff_registration_cancel": (405, 405, 405, 405, 405),  # POST only, checked below
+    "programs:promotion_call_done": STAFF_POST_ONLY,  # 要連絡 → 連絡済
     # consultations: personal data
     "consultations:list": STAFF,
     "consultations:create": STAFF,
@@ -138,7 +146,22 @@ def world(facility, room1, counter_user, ward_user, operator_user):
         topic_name="運営・会計",
         operator_name=consultation_factories.SHAKYO,
     )
+    series = series_create(
+        pattern=SeriesPattern(
+            room=room1,
+            kind="weekly",
+            weekday=day.weekday(),
+            first_day=day + dt.timedelta(days=7),
+            last_day=day + dt.timedelta(days=14),
+            start_time=dt.time(18),
+            end_time=dt.time(20),
+            attendees=5,
+            purpose="定例会",
+            booker_name="定期利用の会",
+        )
+    ).series
     ids = {
+        "bookings:series": series.pk,
         "bookings:": booking.pk,
         "programs:": event.pk,
         "consultations:detail": consultation.pk,

@@ -39,4 +39,4 @@ def test_visitors_with_a_session_never_get_the_cached_page(client, counter_user,
     anonymous = client.get("/programs/").content.decode()
     assert "職員ログイン" in anonymous
     client.force_login(counter_user)
-    assert "ログアウト（madoguchi）" in client.get("/programs/").content.decode()
+    assert "ログアウト（窓口 花子）" in client.get("/programs/").content.decode()

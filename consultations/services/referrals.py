@@ -20,16 +20,31 @@ from consultations.services.common import (
 )
 from kyodo_center.history import records_actor
 
+# Forward only. An operator who answers at once completes a 取次済 referral in one save; 対応中
+# is for one who needs time (and tells the centre so).
 ALLOWED_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    ReferralStatus.REFERRED: (ReferralStatus.REFERRED, ReferralStatus.IN_PROGRESS),
+    ReferralStatus.REFERRED: (
+        ReferralStatus.REFERRED,
+        ReferralStatus.IN_PROGRESS,
+        ReferralStatus.COMPLETED,
+    ),
     ReferralStatus.IN_PROGRESS: (ReferralStatus.IN_PROGRESS, ReferralStatus.COMPLETED),
     ReferralStatus.COMPLETED: (),
 }
+ANSWER_REQUIRED = "完了にするには回答を入力してください。"
 
 
 def referral_next_statuses(status: str) -> tuple[str, ...]:
-    """The statuses a referral may take next: 取次済 → 対応中 → 完了, never backwards."""
+    """The statuses a referral may take next: 取次済 → 対応中 → 完了 (or 取次済 → 完了 at once),
+    never backwards."""
     return ALLOWED_TRANSITIONS.get(status, ())
+
+
+def referral_answer_problem(*, status: str, answer: str) -> str | None:
+    """Why this answer cannot go with this status (完了 needs an answer), or None."""
+    if status == ReferralStatus.COMPLETED and not answer.strip():
+        return ANSWER_REQUIRED
+    return None
 
 
 @transaction.atomic
@@ -71,7 +86,8 @@ def referral_create(
 @transaction.atomic
 @records_actor("user")
 def referral_update(*, referral_id: int, user: object, status: str, answer: str) -> Referral:
-    """The referred operator moves its referral forward (取次済 → 対応中 → 完了) and answers.
+    """The referred operator moves its referral forward (取次済 → 対応中 → 完了, or straight to
+    完了 with its answer) and answers.
 
     The row is locked so two operator users saving at once cannot move it backwards. The
     consultation is locked first (the anonymisation's order: consultation, then its referral)
@@ -92,11 +108,12 @@ def referral_update(*, referral_id: int, user: object, status: str, answer: str)
     if status not in referral_next_statuses(current):
         raise ConsultationError(
             f"状況を「{ReferralStatus(current).label}」から「{ReferralStatus(status).label}」に"
-            "変更することはできません（取次済 → 対応中 → 完了の順に進みます）。"
+            "変更することはできません（取次済 → 対応中 → 完了の順に進み、戻せません）。"
         )
+    problem = referral_answer_problem(status=status, answer=answer)
+    if problem:
+        raise ConsultationError(problem)
     answer = answer.strip()
-    if status == ReferralStatus.COMPLETED and not answer:
-        raise ConsultationError("完了にするには回答を入力してください。")
     referral.status = status
     referral.answer = answer
     referral.completed_at = timezone.now() if status == ReferralStatus.COMPLETED else None

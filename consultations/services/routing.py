@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from consultations.models import AskerKind, Route, TopicHandling
 from consultations.selectors import OperatorCandidate
+from kyodo_center.holidays import is_weekend_or_holiday
 
 CENTRE_TZ = ZoneInfo("Asia/Tokyo")
 
@@ -64,9 +65,9 @@ EVENING_SERVICE = ServiceLevel(
 )
 WEEKEND_SERVICE = ServiceLevel(
     code=ServiceLevelCode.WEEKEND,
-    label="土曜・日曜 9時〜17時（利用案内・書類受付・相談の取り次ぎ）",
+    label="土曜・日曜・祝日 9時〜17時（利用案内・書類受付・相談の取り次ぎ）",
     services=("利用案内、各種書類の受付", "相談の取り次ぎ"),
-    note="区職員は平日9時〜17時に対応します。",
+    note="区職員は平日（祝日を除く）9時〜17時に対応します。",
 )
 CLOSED_SERVICE = ServiceLevel(
     code=ServiceLevelCode.CLOSED,
@@ -80,9 +81,9 @@ def service_level_at(moment: dt.datetime) -> ServiceLevel:
     """What the counter offers at ``moment`` (an aware datetime, read in Asia/Tokyo).
 
     Weekdays 9–17: full service; every day 17–22: guidance and document intake only, individual
-    consultations by appointment; Saturday and Sunday 9–17: guidance, intake and relay; outside
-    9–22 the counter is closed. The seed's table gives 土日 17–22 the same 利用案内・書類受付 as
-    weekday evenings. Japanese public holidays are not modelled (they count as weekdays).
+    consultations by appointment; Saturday, Sunday and national holidays (祝日, when 区職員 are
+    not in) 9–17: guidance, intake and relay; outside 9–22 the counter is closed. The seed's
+    table gives 土日 17–22 the same 利用案内・書類受付 as weekday evenings.
     """
     if timezone.is_naive(moment):
         raise ValueError("service_level_at needs an aware datetime")
@@ -92,7 +93,7 @@ def service_level_at(moment: dt.datetime) -> ServiceLevel:
         return CLOSED_SERVICE
     if hour >= 17:
         return EVENING_SERVICE
-    if local.weekday() >= 5:
+    if is_weekend_or_holiday(local.date()):
         return WEEKEND_SERVICE
     return FULL_SERVICE
 
@@ -131,7 +132,8 @@ def route_suggest(
     if asker_kind in NON_NPO_ASKERS:
         if not level.ward_staff_present:
             notes.append(
-                "区職員は平日9時〜17時に対応します。受け付けて区職員に引き継いでください。"
+                "区職員は平日（祝日を除く）9時〜17時に対応します。"
+                "受け付けて区職員に引き継いでください。"
             )
         return RouteSuggestion(
             route=Route.WARD,

@@ -13,13 +13,17 @@ from django.utils import timezone
 
 from facilities.models import (
     Booking,
+    BookingChannel,
     BookingOwner,
+    BookingStage,
     BookingStatus,
+    CancelKind,
     Closure,
     Equipment,
     EquipmentLoan,
     Room,
 )
+from facilities.services.approvals import next_approval_number
 from facilities.services.closures import closure_interval
 from facilities.services.common import (
     OWNER_REFUSALS,
@@ -30,6 +34,8 @@ from facilities.services.common import (
     lock_rooms,
 )
 from facilities.services.equipment import equipment_peak_use
+from facilities.services.notify import notify_group
+from facilities.services.waiting import notify_waiters
 from facilities.services.windows import booking_window
 from groups.models import Group
 from groups.services import group_is_registered_on
@@ -205,6 +211,55 @@ def _check_owner(booking: Booking, acting_as: str) -> None:
         )
 
 
+def insert_booking(
+    request: BookingRequest,
+    *,
+    now: dt.datetime,
+    owner: str = BookingOwner.COUNTER,
+    created_by: Any = None,
+    requested_by: Any = None,
+    stage: str = BookingStage.CONFIRMED,
+    channel: str = BookingChannel.COUNTER,
+    registered_only: bool = False,
+    series: Any = None,
+) -> Booking:
+    """Check every rule, then insert the booking and lend its equipment (caller's transaction).
+
+    ``registered_only``: online requests are for groups registered on the booking's day.
+    ``series``: the 定期利用 (BookingSeries) the booking belongs to (services/series.py)."""
+    registered = _check_booking_rules(request, now=now)
+    if registered_only and not registered:
+        raise FacilityError(
+            f"{jdate(request.day)}は団体登録の有効期間外のため、オンラインでは予約できません。"
+            "窓口・電話でお申し込みください。"
+        )
+    booking = Booking(
+        room=request.room,
+        period=request.period,
+        group=request.group,
+        booker_name=request.booker_name.strip(),
+        booker_contact=request.booker_contact.strip(),
+        purpose=request.purpose.strip(),
+        attendees=request.attendees,
+        notes=request.notes.strip(),
+        registered_priority=registered,
+        owner=owner,
+        stage=stage,
+        channel=channel,
+        created_by=created_by if getattr(created_by, "pk", None) else None,
+        requested_by=requested_by if getattr(requested_by, "pk", None) else None,
+        series=series,
+    )
+    if stage == BookingStage.CONFIRMED:
+        booking.confirmed_at = now
+        booking.confirmed_by = booking.created_by
+        if owner == BookingOwner.COUNTER:
+            booking.approval_number = next_approval_number(now)
+    _save_booking_or_refuse(booking)
+    _check_and_lend_equipment(booking, request.equipment or {})
+    return booking
+
+
 @records_actor("created_by")
 def booking_create(
     *,
@@ -219,23 +274,7 @@ def booking_create(
     ``BookingOwner.EVENT``); only that subject may change or cancel it afterwards."""
     now = now or timezone.now()
     with transaction.atomic():
-        registered = _check_booking_rules(request, now=now)
-        booking = Booking(
-            room=request.room,
-            period=request.period,
-            group=request.group,
-            booker_name=request.booker_name.strip(),
-            booker_contact=request.booker_contact.strip(),
-            purpose=request.purpose.strip(),
-            attendees=request.attendees,
-            notes=request.notes.strip(),
-            registered_priority=registered,
-            owner=owner,
-            created_by=created_by if getattr(created_by, "pk", None) else None,
-        )
-        _save_booking_or_refuse(booking)
-        _check_and_lend_equipment(booking, request.equipment or {})
-    return booking
+        return insert_booking(request, now=now, owner=owner, created_by=created_by)
 
 
 @records_actor("updated_by")
@@ -256,6 +295,7 @@ def booking_update(
         if locked.status != BookingStatus.ACTIVE:
             raise FacilityError("取り消された予約は変更できません。")
         registered = _check_booking_rules(request, now=now, exclude_booking_id=locked.pk)
+        freed_room, freed_period = locked.room, locked.period
         locked.room = request.room
         locked.period = request.period
         locked.group = request.group
@@ -268,6 +308,8 @@ def booking_update(
         _save_booking_or_refuse(locked)
         locked.loans.all().delete()
         _check_and_lend_equipment(locked, request.equipment or {}, exclude_booking_id=locked.pk)
+        # A moved or shortened booking frees part of its old period: waiters may want it.
+        notify_waiters(room=freed_room, period=freed_period, now=now)
     return locked
 
 
@@ -278,23 +320,50 @@ def booking_cancel(
     reason: str,
     cancelled_by: Any = None,
     acting_as: str = BookingOwner.COUNTER,
+    kind: str = CancelKind.BY_CENTRE,
     now: dt.datetime | None = None,
 ) -> Booking:
     """Cancel with a reason; the booking stays in the history and frees its room and equipment.
-    Only its owner may (``acting_as``): an event's venue is freed by cancelling the event."""
+    Only its owner may (``acting_as``): an event's venue is freed by cancelling the event.
+
+    The group hears of it by e-mail (a refusal or a cancellation by the centre, with the
+    reason), and every group waiting for the period is told it is free."""
     reason = reason.strip()
     if not reason:
         raise FacilityError("取消理由を入力してください。")
+    now = now or timezone.now()
     with transaction.atomic():
-        locked = Booking.objects.select_for_update(no_key=True).get(pk=booking.pk)
+        locked = (
+            Booking.objects.select_for_update(no_key=True, of=("self",))
+            .select_related("room__facility", "group")
+            .get(pk=booking.pk)
+        )
         _check_owner(locked, acting_as)
         if locked.status == BookingStatus.CANCELLED:
             raise FacilityError("この予約は既に取り消されています。")
         locked.status = BookingStatus.CANCELLED
+        locked.cancel_kind = kind
         locked.cancel_reason = reason
-        locked.cancelled_at = now or timezone.now()
+        locked.cancelled_at = now
         locked.cancelled_by = cancelled_by if getattr(cancelled_by, "pk", None) else None
         locked.save(
-            update_fields=["status", "cancel_reason", "cancelled_at", "cancelled_by", "updated_at"]
+            update_fields=[
+                "status",
+                "cancel_kind",
+                "cancel_reason",
+                "cancelled_at",
+                "cancelled_by",
+                "updated_at",
+            ]
         )
+        if locked.end > now and locked.owner == BookingOwner.COUNTER:
+            template = "booking_refused" if kind == CancelKind.REFUSED else "booking_cancelled"
+            notify_group(
+                locked,
+                template=template,
+                kind=template,
+                reason=reason,
+                by_group=kind == CancelKind.BY_GROUP,
+            )
+        notify_waiters(room=locked.room, period=locked.period, now=now)
     return locked

@@ -9,6 +9,7 @@ from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 
 from facilities.models import Booking, BookingStatus, Closure, ClosureKind, Facility, Room
 from facilities.services.common import full_clean_or_refuse, lock_rooms
+from facilities.services.notify import notify_group
 from kyodo_center.dates import day_bounds, local_datetime
 
 # 年末年始: 12/29 to 1/3 (seed 000 §1(4) エ: 通年（年末年始、保守点検日を除く）).
@@ -78,7 +79,7 @@ def bookings_hit_by_closure(closure: Closure) -> list[Booking]:
             status=BookingStatus.ACTIVE,
             period__overlap=DateTimeTZRange(start, end, "[)"),
         )
-        .select_related("room", "group")
+        .select_related("room__facility", "group")
         .order_by("period")
     )
 
@@ -86,11 +87,29 @@ def bookings_hit_by_closure(closure: Closure) -> list[Booking]:
 def closure_save(*, closure: Closure) -> list[Booking]:
     """Add or change a closure (保守点検日 etc.); return the active bookings it overlaps, whom
     staff must contact. A booking being written at the same moment is either refused by this
-    closure or listed here: both take the facility's rooms first (package docstring)."""
+    closure or listed here: both take the facility's rooms first (package docstring).
+
+    Each group whose booking the closure newly hits gets an e-mail (the booking is not
+    cancelled: staff call the booker and agree on another date)."""
     full_clean_or_refuse(closure)
     with transaction.atomic():
         lock_rooms(
             Room.objects.filter(facility_id=closure.facility_id).values_list("pk", flat=True)
         )
+        already_hit: set[int] = set()
+        if closure.pk:
+            previous = Closure.objects.filter(pk=closure.pk).first()
+            if previous is not None:
+                already_hit = {b.pk for b in bookings_hit_by_closure(previous)}
         closure.save()
-        return bookings_hit_by_closure(closure)
+        hit = bookings_hit_by_closure(closure)
+        for booking in hit:
+            if booking.pk not in already_hit:
+                notify_group(
+                    booking,
+                    template="closure_hits_booking",
+                    kind="closure_hits_booking",
+                    closure=closure.get_kind_display(),
+                    note=closure.note,
+                )
+        return hit

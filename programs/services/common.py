@@ -4,14 +4,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db.models import Sum
 
 from programs.models import (
     Event,
+    PromotionCall,
     Registration,
     RegistrationStatus,
 )
+
+# An e-mail address somewhere in the free-text contact (連絡先（電話・メール）).
+EMAIL_IN_CONTACT = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class ProgramError(Exception):
@@ -37,9 +42,16 @@ def confirmed_places(event: Event) -> int:
     )
 
 
+def contact_has_email(contact: str) -> bool:
+    return EMAIL_IN_CONTACT.search(contact or "") is not None
+
+
 def promote_waiting_list(event: Event, *, now: dt.datetime) -> list[Registration]:
     """Move waiting registrations up, strictly in order: the first in line is promoted when its
-    whole party fits; if it does not, nobody behind it overtakes. The event must be locked."""
+    whole party fits; if it does not, nobody behind it overtakes. The event must be locked.
+
+    A promoted resident who left only a phone number gets a 要連絡 item (PromotionCall), in the
+    same transaction: staff see it until they mark it 連絡済."""
     if event.is_cancelled or now >= event.starts_at:
         return []
     remaining = event.capacity - confirmed_places(event)
@@ -53,4 +65,11 @@ def promote_waiting_list(event: Event, *, now: dt.datetime) -> list[Registration
         registration.save(update_fields=["status", "promoted_at"])
         remaining -= registration.party_size
         promoted.append(registration)
+    PromotionCall.objects.bulk_create(
+        [
+            PromotionCall(registration=registration, created_at=now)
+            for registration in promoted
+            if not contact_has_email(registration.contact)
+        ]
+    )
     return promoted

@@ -16,6 +16,7 @@ from kyodo_center.history import records_actor
 from programs.models import (
     MAX_PARTY_SIZE,
     Event,
+    PromotionCall,
     Registration,
     RegistrationChannel,
     RegistrationStatus,
@@ -156,3 +157,28 @@ def attendance_record(*, event: Event, attended_ids: set[int], recorded_by: Any 
         confirmed.filter(pk__in=attended_ids).update(attended=True)
         confirmed.exclude(pk__in=attended_ids).update(attended=False)
     return len(attended_ids)
+
+
+# --- 要連絡: promoted residents to phone ----------------------------------------------------------
+@records_actor("done_by")
+def promotion_call_done(
+    *, call_id: int, done_by: Any, now: dt.datetime | None = None
+) -> PromotionCall:
+    """Staff phoned a promoted resident: the 要連絡 item becomes 連絡済, with who and when.
+    The row is locked, so two clerks ticking it at once record one call, not two."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        call = (
+            PromotionCall.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("registration")
+            .filter(pk=call_id)
+            .first()
+        )
+        if call is None:
+            raise ProgramError("この連絡の記録は見つかりません。画面を開き直してください。")
+        if call.contacted_at is not None:
+            raise ProgramError(f"{call.registration.name}さんへの連絡は既に連絡済になっています。")
+        call.contacted_at = now
+        call.contacted_by = done_by if getattr(done_by, "pk", None) else None
+        call.save(update_fields=["contacted_at", "contacted_by"])
+    return call

@@ -47,11 +47,9 @@ def test_clerk_books_from_the_grid_and_the_public_sees_partly_booked(
     assert page.get_by_label("開始時刻").input_value() == "14:00"
     assert page.get_by_label("終了時刻").input_value() == "16:00"
 
-    page.get_by_label("登録団体を検索").fill("ねりま")
-    page.get_by_role("button", name="検索").click()
-    page.get_by_label("登録団体", exact=True).select_option(
-        label="ねりま子育てネットワーク（2026-0001）"
-    )
+    # Issue 15: matches appear as the clerk types; the single match is picked at once.
+    page.get_by_role("combobox", name="登録団体を検索").fill("ねりま")
+    page.get_by_text("選択中：ねりま子育てネットワーク（2026-0001）").wait_for()
     page.get_by_label("利用目的").fill("子育て講座の打ち合わせ")
     page.get_by_label("利用人数").fill("12")
     page.get_by_label("プロジェクター（この時間帯の空き 1台／保有 1台）").fill("1")

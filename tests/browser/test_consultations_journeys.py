@@ -79,7 +79,7 @@ def test_clerk_refers_to_shakyo_and_only_that_operator_answers_it(
     referral = Referral.objects.get()
     assert referral.operator.name == factories.SHAKYO
     assert referral.consultation.contact == "03-1234-5678"
-    page.get_by_role("button", name="ログアウト（madoguchi）").click()
+    page.get_by_role("button", name="ログアウト（窓口 花子）").click()
 
     # (2) The operator user logs in, opens 取次一覧 and sees the referral.
     login(page, live_server.url, "unei")
@@ -89,10 +89,10 @@ def test_clerk_refers_to_shakyo_and_only_that_operator_answers_it(
     page.get_by_role("link", name=f"取次 No.{referral.pk}").click()
     assert "子ども食堂" in page.locator("main").inner_text()
     assert_accessible(page)
-    page.get_by_label("状況").select_option(label="対応中")
+    page.get_by_label("対応中", exact=True).check()
     page.get_by_role("button", name="保存").click()
     assert page.locator("#referral-status").inner_text() == "対応中"
-    page.get_by_label("状況").select_option(label="完了")
+    page.get_by_label("完了", exact=True).check()
     page.get_by_label("回答").fill("区の地域福祉活動助成を案内し、申請書の書き方を説明しました。")
     page.get_by_role("button", name="保存").click()
     assert page.locator("#referral-status").inner_text() == "完了"

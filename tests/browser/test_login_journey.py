@@ -23,7 +23,7 @@ def test_counter_clerk_goes_from_home_to_counter(page, live_server, facility, co
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_url("**/counter/")
     assert "窓口 — " in page.locator("h1").inner_text()
-    assert page.get_by_role("button", name="ログアウト（madoguchi）").is_visible()
+    assert page.get_by_role("button", name="ログアウト（窓口 花子）").is_visible()
 
 
 def test_skip_link_moves_keyboard_focus_to_main_content(page, live_server, facility):

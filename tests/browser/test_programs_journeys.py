@@ -110,9 +110,10 @@ def test_waitlisted_resident_is_promoted_when_the_first_cancels_by_link(
     second_url = page.url
     assert "キャンセル待ち 1番目" in page.locator("#registration-status").inner_text()
 
-    # The first resident cancels with the link (no account).
+    # The first resident cancels with the link (no account), confirming on the next page.
     phone_page.goto(cancel_link)
-    phone_page.get_by_role("button", name="このお申し込みを取り消す").click()
+    phone_page.get_by_role("link", name="このお申し込みを取り消す").click()
+    phone_page.get_by_role("button", name="取り消す", exact=True).click()
     assert "お申し込みを取り消しました" in phone_page.get_by_role("status").first.inner_text()
     assert "取消済み" in phone_page.locator("#registration-status").inner_text()
 

@@ -41,9 +41,9 @@ def test_clerk_logs_a_copier_use_for_a_registered_group(page, live_server, facil
 
     form = page.locator("form", has=page.get_by_role("button", name="記録する"))
     form.get_by_label("機器").select_option(label="コピー機")
-    form.get_by_label("登録団体", exact=True).select_option(
-        label="ねりま子育てネットワーク（2026-0001）"
-    )
+    # Issue 15: the booking form's group search; the single match is picked at once.
+    form.get_by_role("combobox", name="登録団体を検索").fill("ねりま")
+    form.get_by_text("選択中：ねりま子育てネットワーク（2026-0001）").wait_for()
     form.get_by_label("枚数・部数").fill("１５０")
     form.get_by_label("用紙サイズ").select_option(label="B4")
     form.get_by_role("button", name="記録する").click()

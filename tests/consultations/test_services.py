@@ -101,14 +101,22 @@ def test_referral_moves_forward_to_in_progress_then_completed(referral, shakyo_u
     assert referral.answer == "区の助成制度を案内しました。"
 
 
-def test_referral_cannot_skip_in_progress(referral, shakyo_user):
-    with pytest.raises(ConsultationError, match="取次済 → 対応中 → 完了"):
+def test_operator_completes_a_new_referral_in_one_step_with_its_answer(referral, shakyo_user):
+    with pytest.raises(ConsultationError, match="完了にするには回答を入力してください"):
         referral_update(
-            referral_id=referral.pk,
-            user=shakyo_user,
-            status=ReferralStatus.COMPLETED,
-            answer="回答",
+            referral_id=referral.pk, user=shakyo_user, status=ReferralStatus.COMPLETED, answer=" "
         )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.REFERRED
+    referral_update(
+        referral_id=referral.pk,
+        user=shakyo_user,
+        status=ReferralStatus.COMPLETED,
+        answer="区の助成制度を案内しました。",
+    )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.COMPLETED
+    assert referral.completed_at is not None
 
 
 def test_completing_needs_an_answer(referral, shakyo_user):

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 
-from facilities.models import Booking, BookingStatus, Closure, ClosureKind
+from facilities.models import Booking, BookingStatus, CancelKind, Closure, ClosureKind
 from facilities.services.bookings import booking_cancel, booking_create, booking_update
 from facilities.services.closures import bookings_hit_by_closure
 from facilities.services.common import BookingConflict, FacilityError
@@ -195,6 +195,7 @@ def test_the_database_itself_refuses_overlapping_active_bookings(room1, booking_
         attendees=1,
         status=BookingStatus.CANCELLED,
         cancel_reason="テスト",
+        cancel_kind=CancelKind.BY_CENTRE,
     )
 
 

@@ -51,4 +51,4 @@ def test_the_event_staff_page_shows_the_event_and_registration_history(
     assert "名称：会計・税務講座 → 会計講座（入門）" in history
     assert f"申込 #{registration.pk} 変更" in history
     assert "処理 registration_cancel" in history
-    assert "madoguchi" in history
+    assert "窓口 花子" in history  # who cancelled, named in Japanese order

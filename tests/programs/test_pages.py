@@ -213,7 +213,7 @@ def test_registration_for_a_started_event_is_refused(client, upcoming_lecture):
 def test_cancel_by_link_promotes_the_waiting_list(client, upcoming_lecture):
     first = now_register(upcoming_lecture, "練馬太郎", 5)
     waiting = now_register(upcoming_lecture, "大泉次郎", 2, join_waiting_list=True)
-    response = client.post(f"/programs/registration/{first.token}/", follow=True)
+    response = client.post(f"/programs/registration/{first.token}/cancel/", follow=True)
     assert "お申し込みを取り消しました" in response.content.decode()
     first.refresh_from_db()
     waiting.refresh_from_db()
@@ -221,7 +221,7 @@ def test_cancel_by_link_promotes_the_waiting_list(client, upcoming_lecture):
     assert waiting.status == RegistrationStatus.CONFIRMED
     page = client.get(f"/programs/registration/{waiting.token}/").content.decode()
     assert "キャンセル待ちから繰り上がりました" in page
-    again = client.post(f"/programs/registration/{first.token}/")
+    again = client.post(f"/programs/registration/{first.token}/cancel/")
     assert again.status_code == 409  # a repeated POST is refused and changes nothing
     assert "既に取り消されています" in again.content.decode()
     assert Registration.objects.get(pk=waiting.pk).status == RegistrationStatus.CONFIRMED
@@ -233,6 +233,8 @@ def test_forged_cancellation_link_is_404_and_changes_nothing(client, upcoming_le
     assert client.get(f"/programs/registration/{forged}/").status_code == 404
     assert client.post(f"/programs/registration/{forged}/").status_code == 404
     assert client.post(f"/programs/registration/{registration.pk}/").status_code == 404
+    assert client.get(f"/programs/registration/{forged}/cancel/").status_code == 404
+    assert client.post(f"/programs/registration/{forged}/cancel/").status_code == 404
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CONFIRMED
 

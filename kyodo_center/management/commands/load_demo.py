@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group as Role
-from django.core.management import call_command, get_commands
+from django.core.management import CommandError, call_command, get_commands, load_command_class
 from django.db import transaction
 
 from kyodo_center.contributions import project_apps
@@ -24,12 +24,62 @@ DEMO_USERS = [
 
 
 def demo_commands() -> list[str]:
-    """The apps' demo commands (``load_demo_<app label>``), in INSTALLED_APPS order."""
+    """Every project app's demo command (``load_demo_<app label>``), in the order they must run.
+
+    No app is skipped in silence: an app without the command is an error (CommandError). An
+    app that has no demo data still has the command, one that only says so, so that "no demo
+    data" is a decision written down in the app, not an accident.
+
+    Order: INSTALLED_APPS order, except that a command runs after the apps it names in its
+    class attribute ``demo_after`` (e.g. ``demo_after = ("groups",)`` in facilities: its demo
+    bookings are made by registered groups). The ground floor names no app: each app says
+    what its own demo data needs.
+    """
+    available = get_commands()
+    labels = [config.label for config in project_apps()]
+    names = {label: f"load_demo_{label}" for label in labels}
+    missing = [name for name in names.values() if name not in available]
+    if missing:
+        raise CommandError(
+            "デモデータのコマンドがないアプリがあります: "
+            + "、".join(missing)
+            + "。各アプリの management/commands/ に load_demo_<アプリ名>.py を置いてください"
+            "（デモデータのないアプリは、そう表示するだけのコマンドを置きます）。"
+        )
+    after: dict[str, tuple[str, ...]] = {}
+    for label, name in names.items():
+        command = load_command_class(available[name], name)
+        after[label] = tuple(getattr(command, "demo_after", ()))
+        unknown = [other for other in after[label] if other not in names]
+        if unknown:
+            raise CommandError(
+                f"{name} の demo_after に、このプロジェクトにないアプリがあります: "
+                + "、".join(unknown)
+            )
+    ordered: list[str] = []
+    while len(ordered) < len(labels):
+        ready = [
+            label
+            for label in labels
+            if label not in ordered and all(other in ordered for other in after[label])
+        ]
+        if not ready:
+            waiting = [label for label in labels if label not in ordered]
+            raise CommandError(
+                "デモデータのコマンドの demo_after が循環しています: " + "、".join(waiting)
+            )
+        ordered.append(ready[0])
+    return [names[label] for label in ordered]
+
+
+def demo_logins(commands: list[str]) -> list[tuple[str, str, str]]:
+    """The logins an app's demo data adds (e.g. group member accounts): (username, password,
+    who) from its command's ``demo_logins`` attribute, printed with the users above."""
     available = get_commands()
     return [
-        f"load_demo_{config.label}"
-        for config in project_apps()
-        if f"load_demo_{config.label}" in available
+        login
+        for name in commands
+        for login in getattr(load_command_class(available[name], name), "demo_logins", ())
     ]
 
 
@@ -40,6 +90,7 @@ class Command(HistoryCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        commands = demo_commands()  # refused before anything is written
         sync_role_permissions()
         user_model = get_user_model()
         for username, password, role, is_staff, full_name in DEMO_USERS:
@@ -54,10 +105,12 @@ class Command(HistoryCommand):
             if role:
                 user.groups.set([Role.objects.get(name=role)])
         # Each app's own demo data: its ``load_demo_<app>`` command, in INSTALLED_APPS order
-        # (facilities first: the centre that the others refer to).
-        for command in demo_commands():
+        # except where a command names the apps it needs first (``demo_after``).
+        for command in commands:
             call_command(command, stdout=self.stdout)
 
         self.stdout.write(self.style.SUCCESS("デモデータを登録しました。ログイン:"))
         for username, password, role, _, _ in DEMO_USERS:
             self.stdout.write(f"  {username} / {password}  ({role or 'スーパーユーザー'})")
+        for username, password, who in demo_logins(commands):
+            self.stdout.write(f"  {username} / {password}  ({who})")
