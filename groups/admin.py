@@ -296,6 +296,16 @@ class GroupAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmi
                     ]
                 },
             ),
+            (
+                "オンライン予約の上限",
+                {
+                    "description": (
+                        "団体アカウントからのオンライン申込みに適用します（窓口での予約には"
+                        "適用しません）。"
+                    ),
+                    "fields": ["monthly_booking_limit", "daily_booking_hours_limit"],
+                },
+            ),
         ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Group]:

@@ -52,7 +52,7 @@ def test_public_pages_describe_themselves(client, facility, room1):
     pages = {
         "/": "開館時間と休館日",
         f"/facilities/availability/?month={today:%Y-%m}": f"（{today.year}年{today.month}月）",
-        f"/facilities/availability/{today.isoformat()}/": "空いている時間と予約済みの時間",
+        f"/facilities/availability/{today.isoformat()}/": "予約できる時間と予約済みの時間",
         "/programs/": "講座・研修会・交流会",
         f"/programs/{event.pk}/": "はじめてのＮＰＯ講座",
         "/groups/": "登録団体の一覧",

@@ -83,6 +83,12 @@ def broken_per_character(page: Any, selector: str) -> list[list[str]]:
     ]
 
 
+def fits_without_sideways_scrolling(page: Any) -> bool:
+    """The month table fits the phone: all six blocks seen without scrolling its box."""
+    box = page.locator(".table-responsive").first
+    return box.evaluate("element => element.scrollWidth <= element.clientWidth")
+
+
 def test_phone_visitor_sees_today_first_and_holidays_named(phone, live_server, facility):
     closure_ensure_year_end(facility=facility, today=TODAY)
     page = phone
@@ -128,6 +134,7 @@ def test_phone_visitor_sees_today_first_and_holidays_named(phone, live_server, f
     assert wrapped(page, "table.availability-table thead th") == []
     assert wrapped(page, ".availability-legend li") == []
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    assert fits_without_sideways_scrolling(page)
     assert serious_accessibility_violations(page) == []
 
     # The holiday's own page says its name.
@@ -141,6 +148,7 @@ def test_phone_visitor_sees_today_first_and_holidays_named(phone, live_server, f
     closed = page.locator("tbody tr").filter(has=page.get_by_role("link", name="29日(火)"))
     assert closed.locator("th").inner_text().split() == ["29日(火)"]
     assert closed.locator('td > [aria-hidden="true"]').all_inner_texts() == ["休館"] * 6
+    assert fits_without_sideways_scrolling(page)  # with 登録団体のみ受付中 in the date column
     assert (
         "登録団体のみ受付中"
         in page.locator("tbody tr")

@@ -58,7 +58,7 @@ def test_the_booking_page_shows_the_history_with_before_and_after(
     client.post(url, form_data(room1, upcoming_day, "18:00", "20:00"))
     page = client.get(f"/counter/bookings/{booking.pk}/").content.decode()
     history = page[page.index('id="history-heading"') :]
-    assert "madoguchi" in history
+    assert "窓口 花子" in history  # the clerk, named in Japanese order
     assert "利用時間：" in history
     assert "14:00〜16:00 → " in history
     assert "18:00〜20:00" in history
