@@ -10,10 +10,18 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group as Role
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from groups.models import (
     CRITERIA,
@@ -30,6 +38,8 @@ from groups.models import (
 )
 from kyodo_center.dates import fiscal_year_end, fiscal_year_of
 from kyodo_center.history import records_actor
+from kyodo_center.roles import GROUP_MEMBER, OPERATOR, STAFF_ROLES, user_has_role
+from notices.services import absolute_url, queue_notice
 
 BYLAWS_MAX_BYTES: int = settings.BYLAWS_MAX_BYTES  # within the request cap (settings)
 PENDING_UPLOAD_LIFETIME = dt.timedelta(days=1)
@@ -364,6 +374,7 @@ def group_approve(*, group: Group, by: Any, today: dt.date | None = None) -> Gro
             by=by,
             note=f"登録番号 {locked.registration_number}（{locked.valid_until:%Y-%m-%d}まで）",
         )
+        invite_contact_if_new(locked, by)
     return locked
 
 
@@ -409,6 +420,7 @@ def group_renew(*, group: Group, by: Any, today: dt.date | None = None) -> Group
             by=by,
             note=f"{locked.valid_until:%Y-%m-%d}まで",
         )
+        invite_contact_if_new(locked, by)
     return locked
 
 
@@ -461,3 +473,74 @@ def calendar_token_reset(*, group: Group, by: Any) -> Group:
     group.calendar_token = uuid.uuid4()
     group.save(update_fields=["calendar_token"])
     return group
+
+
+def invitation_link(user: Any) -> str:
+    """The absolute, single-use link that lets an invited account set its password (72 時間:
+    settings.PASSWORD_RESET_TIMEOUT; the token dies when the password is set)."""
+
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return absolute_url(reverse("invitation_accept", args=[uid, token]))
+
+
+@records_actor("by")
+def invite_group_member(*, group: Group, email: str, by: Any) -> GroupMembership:
+    """Create (or find) the group's member account for ``email`` and mail it an invitation.
+
+    Called again for the same address it sends a fresh link (再送). The account has no usable
+    password until the invited person sets one; it holds only the 登録団体 role."""
+
+    address = (email or "").strip().lower()
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise GroupError("メールアドレスの形式が正しくありません。") from None
+    with transaction.atomic():
+        users = get_user_model().objects
+        user = users.select_for_update(no_key=True).filter(username=address).first()
+        if user is None:
+            user = users.create_user(username=address, email=address)
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        if user.is_staff or user.is_superuser or user_has_role(user, *STAFF_ROLES, OPERATOR):
+            raise GroupError(f"{address}は職員のアカウントです。団体アカウントにはできません。")
+        membership = GroupMembership.objects.filter(user=user).first()
+        if membership is not None and membership.group_id != group.pk:
+            raise GroupError(f"{address}は既に別の団体のアカウントです。")
+        if membership is None:
+            membership = GroupMembership.objects.create(
+                user=user, group=group, created_by=by if getattr(by, "pk", None) else None
+            )
+        user.groups.add(Role.objects.get_or_create(name=GROUP_MEMBER)[0])
+        membership.invited_at = timezone.now()
+        membership.save(update_fields=["invited_at"])
+        link = invitation_link(user)
+        queue_notice(
+            to=[address],
+            template="invitation",
+            context={
+                "group": group.name,
+                "username": address,
+                "link": link,
+                "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            },
+            kind="invitation",
+            group_id=group.pk,
+            link=link,
+        )
+    return membership
+
+
+def invite_contact_if_new(group: Group, by: Any) -> GroupMembership | None:
+    """On approval or renewal: invite the group's contact e-mail unless it has an account."""
+    if not group.email:
+        return None
+    address = group.email.strip().lower()
+    if GroupMembership.objects.filter(group=group, user__username=address).exists():
+        return None
+    try:
+        return invite_group_member(group=group, email=address, by=by)
+    except GroupError:
+        # An address already used by another group or by staff: staff add accounts by hand.
+        return None

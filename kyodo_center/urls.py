@@ -28,6 +28,9 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Group accounts: the invitation link and a forgotten password (no namespace: Django's
+    # auth views reverse these names as they are).
+    path("accounts/", include("groups.account_urls")),
     path("groups/", include("groups.urls")),
     path("mypage/", include("groups.mypage_urls")),
     path("programs/", include("programs.urls")),

@@ -19,6 +19,7 @@ from django.utils import timezone
 from consultations.models import Consultation, Referral
 from facilities.management.commands.load_demo_facilities import PLANS
 from facilities.models import Booking, Closure, Facility, Room
+from groups.management.commands.load_demo_groups import Command as GroupsDemo
 from groups.models import ApplicationStatus, Group
 from groups.services import registered_on_q
 from kyodo_center.contributions import project_apps
@@ -69,7 +70,7 @@ def test_load_demo_twice_gives_the_same_data():
     assert Closure.objects.filter(kind="year_end").count() >= 12
 
 
-def test_every_app_has_its_demo_command_and_groups_come_first(monkeypatch):
+def test_every_app_has_its_demo_command_groups_come_first_and_logins_are_listed(monkeypatch):
     ran: list[str] = []
 
     def spy(name: str, *args, **kwargs):
@@ -77,7 +78,11 @@ def test_every_app_has_its_demo_command_and_groups_come_first(monkeypatch):
         return call_command(name, *args, **kwargs)
 
     monkeypatch.setattr(load_demo, "call_command", spy)
-    load()
+    # An app's demo data may add logins (e.g. group accounts): printed with the others.
+    login = ("member@example.jp", "demo-group-2026", "登録団体")
+    monkeypatch.setattr(GroupsDemo, "demo_logins", (login,), raising=False)
+    output = load()
+    assert "  member@example.jp / demo-group-2026  (登録団体)" in output
     labels = {config.label for config in project_apps()}
     assert not labels & {"admin", "auth", "pghistory"}  # .venv/ is in the checkout too
     expected = {f"load_demo_{label}" for label in labels}

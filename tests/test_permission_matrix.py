@@ -23,24 +23,56 @@ from tests.programs.conftest import event_data
 
 pytestmark = pytest.mark.django_db
 
-ANON, COUNTER, WARD, OP_A, OP_B = "anonymous", "窓口職員", "区職員", "運営団体A", "運営団体B"
-USERS = (ANON, COUNTER, WARD, OP_A, OP_B)
+ANON, COUNTER, WARD, OP_A, OP_B, GROUP = (
+    "anonymous",
+    "窓口職員",
+    "区職員",
+    "運営団体A",
+    "運営団体B",
+    "登録団体",
+)
+USERS = (ANON, COUNTER, WARD, OP_A, OP_B, GROUP)
 
-PUBLIC = (200, 200, 200, 200, 200)
-STAFF = (302, 200, 200, 403, 403)  # login redirect, staff see it, operators are refused
-STAFF_POST_ONLY = (302, 405, 405, 403, 403)
-STAFF_MISSING = (302, 404, 404, 403, 403)  # a record that does not exist
-WARD_ONLY = (302, 403, 200, 403, 403)
+PUBLIC = (200, 200, 200, 200, 200, 200)
+# Login redirect, staff see it, operators and group accounts are refused.
+STAFF = (302, 200, 200, 403, 403, 403)
+STAFF_POST_ONLY = (302, 405, 405, 403, 403, 403)
+STAFF_MISSING = (302, 404, 404, 403, 403, 403)  # a record that does not exist
+WARD_ONLY = (302, 403, 200, 403, 403, 403)
+# A group account's own pages: anyone else signed in finds no such page.
+GROUP_ONLY = (302, 404, 404, 404, 404, 200)
+GROUP_POST_ONLY = (302, 404, 404, 404, 404, 405)
 
-# url name: statuses for (anonymous, 窓口職員, 区職員, 運営団体A, 運営団体B)
-MATRIX: dict[str, tuple[int, int, int, int, int]] = {
+
+def EVERYONE(status: int) -> tuple[int, ...]:  # named like the constants it sits with
+    return (status,) * len(USERS)
+
+
+# url name: statuses for (anonymous, 窓口職員, 区職員, 運営団体A, 運営団体B, 登録団体)
+MATRIX: dict[str, tuple[int, ...]] = {
     "home": PUBLIC,
-    "login": (200, 302, 302, 302, 302),  # a logged-in user is sent to their start page
-    "logout": (405, 405, 405, 405, 405),  # POST only
+    "login": (200, 302, 302, 302, 302, 302),  # a logged-in user is sent to their start page
+    "logout": EVERYONE(405),  # POST only
+    "favicon": EVERYONE(302),
+    # group accounts: the invitation link (a forged one here) and a forgotten password
+    "invitation_accept": EVERYONE(400),
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,  # a forged link: the page says it cannot be used
+    "password_reset_complete": PUBLIC,
+    "mypage:index": GROUP_ONLY,
+    "mypage:calendar_reset": GROUP_POST_ONLY,
     "counter:dashboard": STAFF,
     # facilities: public calendar
     "facilities:availability_month": PUBLIC,
     "facilities:availability_day": PUBLIC,
+    # facilities: a group account's online requests and キャンセル待ち
+    "facilities:request_new": GROUP_ONLY,
+    "facilities:request_done": GROUP_ONLY,  # its own booking; another group's is 404 (tests)
+    "facilities:request_cancel": GROUP_ONLY,
+    "facilities:waiting_new": GROUP_ONLY,
+    "facilities:waiting_withdraw": GROUP_POST_ONLY,
+    "facilities:group_calendar": PUBLIC,  # the secret URL is the key
     # facilities: counter bookings
     "bookings:list": STAFF,
     "bookings:grid": STAFF,
@@ -49,12 +81,15 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "bookings:edit": STAFF,
     "bookings:cancel": STAFF_POST_ONLY,
     "bookings:print": STAFF,
+    "bookings:requests": STAFF,
+    "bookings:confirm": STAFF_POST_ONLY,
+    "bookings:refuse": STAFF_POST_ONLY,
     "bookings:series_create": STAFF,
     "bookings:series_detail": STAFF,
     "bookings:series_edit": STAFF_POST_ONLY,
     "bookings:series_cancel": STAFF_POST_ONLY,
     # resources: office machines, mailboxes and displays at the counter
-    "resources:index": (302, 302, 302, 302, 302),  # a plain redirect to the machines page
+    "resources:index": EVERYONE(302),  # a plain redirect to the machines page
     "resources:machines": STAFF,
     "resources:machine_uses": STAFF,
     "resources:machine_use_create": STAFF,
@@ -77,17 +112,17 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     # groups
     "groups:directory": PUBLIC,
     "groups:apply": PUBLIC,
-    "groups:apply_done": (302, 302, 302, 302, 302),  # nothing applied in this session: back
+    "groups:apply_done": EVERYONE(302),  # nothing applied in this session: back
     "groups:counter_apply": STAFF,
-    "groups:counter_apply_done": (302, 302, 302, 403, 403),
+    "groups:counter_apply_done": (302, 302, 302, 403, 403, 403),
     "groups:bylaws": STAFF_MISSING,
     "groups:staff_search": STAFF,  # the counter forms' group picker (JSON)
     # programs
     "programs:event_list": PUBLIC,
     "programs:event_detail": PUBLIC,
     "programs:events_ics": PUBLIC,
-    "programs:registration": (404, 404, 404, 404, 404),  # a forged cancellation link
-    "programs:registration_cancel": (404, 404, 404, 404, 404),  # its forged confirmation page
+    "programs:registration": EVERYONE(404),  # a forged cancellation link
+    "programs:registration_cancel": EVERYONE(404),  # its forged confirmation page
     "programs:staff_events": STAFF,
     "programs:event_create": STAFF,
     "programs:series_create": STAFF,
@@ -98,15 +133,15 @@ MATRIX: dict[str, tuple[int, int, int, int, int]] = {
     "programs:roster": STAFF,
     "programs:roster_csv": STAFF,
     "programs:roster_xlsx": STAFF,
-    "programs:staff_registration_cancel": (405, 405, 405, 405, 405),  # POST only, checked below
+    "programs:staff_registration_cancel": EVERYONE(405),  # POST only, checked below
     "programs:promotion_call_done": STAFF_POST_ONLY,  # 要連絡 → 連絡済
     # consultations: personal data
     "consultations:list": STAFF,
     "consultations:create": STAFF,
     # Operator A is sent to its own referral of the record; operator B cannot see it exists.
-    "consultations:detail": (302, 200, 200, 302, 404),
-    "consultations:referral_list": (302, 403, 403, 200, 200),
-    "consultations:referral_detail": (302, 403, 403, 200, 404),
+    "consultations:detail": (302, 200, 200, 302, 404, 403),
+    "consultations:referral_list": (302, 403, 403, 200, 200, 403),
+    "consultations:referral_detail": (302, 403, 403, 200, 404, 403),
     "consultations:statistics": WARD_ONLY,
     "consultations:statistics_csv": WARD_ONLY,
 }
@@ -128,9 +163,12 @@ def walk(patterns, prefix="", namespace=""):
 
 @pytest.fixture
 def world(facility, room1, counter_user, ward_user, operator_user):
-    from kyodo_center.roles import OPERATOR
+    from facilities.services.online import online_request_create
+    from groups.models import Group, GroupMembership
+    from kyodo_center.roles import GROUP_MEMBER, OPERATOR
     from programs.services.events import event_create
     from tests.conftest import make_user
+    from tests.facilities.conftest import approved
 
     consultation_factories.defaults()
     op_a = consultation_factories.link_operator(operator_user, consultation_factories.SHAKYO)
@@ -160,15 +198,36 @@ def world(facility, room1, counter_user, ward_user, operator_user):
             booker_name="定期利用の会",
         )
     ).series
+    group = Group.objects.create(
+        **approved(
+            name="マトリクスの会",
+            registration_number="2026-0777",
+            valid_from=timezone.localdate() - dt.timedelta(days=30),
+            valid_until=timezone.localdate() + dt.timedelta(days=400),
+        )
+    )
+    member = make_user("matrix@example.jp", GROUP_MEMBER, email="matrix@example.jp")
+    GroupMembership.objects.create(user=member, group=group)
+    own = online_request_create(
+        request=ask(room1, day, "18:00", "20:00", group=group, booker_name=""), account=member
+    )
     ids = {
+        "facilities:request": own.pk,
         "bookings:series": series.pk,
         "bookings:": booking.pk,
         "programs:": event.pk,
         "consultations:detail": consultation.pk,
         "consultations:referral_detail": consultation.referral.pk,
     }
-    users = {ANON: None, COUNTER: counter_user, WARD: ward_user, OP_A: op_a, OP_B: op_b}
-    return {"ids": ids, "users": users, "day": day}
+    users = {
+        ANON: None,
+        COUNTER: counter_user,
+        WARD: ward_user,
+        OP_A: op_a,
+        OP_B: op_b,
+        GROUP: member,
+    }
+    return {"ids": ids, "users": users, "day": day, "calendar_token": group.calendar_token}
 
 
 def concrete_path(name: str, route: str, world) -> str:
@@ -181,6 +240,7 @@ def concrete_path(name: str, route: str, world) -> str:
     path = route.replace("^", "").replace("$", "")
     path = re.sub(r"\(\?P<day>[^)]*\)", world["day"].isoformat(), path)
     path = re.sub(r"<int:pk>", record_id(), path)
+    path = re.sub(r"<uuid:token>", str(world["calendar_token"]), path)
     path = re.sub(r"<str:token>", "forged-token", path)
     path = re.sub(r"<str:action>", "accept", path)
     path = re.sub(r"<(?:int:|str:)?\w+>", "999999", path)
@@ -231,7 +291,7 @@ def test_post_only_pages_refuse_anonymous_users_and_operators(client, world):
     post_only = [
         name
         for name, statuses in MATRIX.items()
-        if statuses in (STAFF_POST_ONLY, (405, 405, 405, 405, 405)) and name != "logout"
+        if statuses in (STAFF_POST_ONLY, EVERYONE(405)) and name != "logout"
     ]
     routes = dict(walk(get_resolver().url_patterns))
     for name in post_only:

@@ -23,14 +23,23 @@ def _sequence_name(fiscal_year: int) -> str:
 def next_approval_number(now: dt.datetime) -> str:
     fiscal_year = fiscal_year_of(timezone.localdate(now))
     name = _sequence_name(fiscal_year)
-    try:
-        # Two first bookings of a year may race to create the sequence; the loser's savepoint
-        # rolls back and it simply uses the winner's.
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name}")
-    except DatabaseError:
-        pass
+    # One round trip once the year's sequence exists (CASE evaluates nextval only then).
     with connection.cursor() as cursor:
-        cursor.execute("SELECT nextval(%s)", [name])
+        cursor.execute(
+            "SELECT CASE WHEN to_regclass(%s) IS NULL THEN NULL"
+            " ELSE nextval((%s::text)::regclass) END",
+            [name, name],
+        )
         (number,) = cursor.fetchone()
+    if number is None:
+        try:
+            # Two first bookings of a year may race to create it; the loser's savepoint rolls
+            # back and it uses the winner's sequence.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name}")
+        except DatabaseError:
+            pass
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(%s)", [name])
+            (number,) = cursor.fetchone()
     return f"{fiscal_year}-予-{number:05d}"

@@ -318,3 +318,5 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 FACILITIES_ONLINE_CANCEL_DAYS_BEFORE = int(os.environ.get("ONLINE_CANCEL_DAYS_BEFORE", "1"))
 # An online request not confirmed or refused within this many business days is overdue.
 FACILITIES_REQUEST_DUE_BUSINESS_DAYS = int(os.environ.get("REQUEST_DUE_BUSINESS_DAYS", "3"))
+# Invitation links of group accounts and password-reset links stay valid for 72 hours.
+PASSWORD_RESET_TIMEOUT = 72 * 3600

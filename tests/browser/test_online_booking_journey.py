@@ -157,3 +157,30 @@ def test_an_overdue_request_is_flagged_on_the_dashboard(
     assert "うち期限超過 1件" in page.content()
     row = page.locator("tr", has_text="光が丘読書会")
     assert row.get_by_text("期限超過").is_visible()
+
+
+def test_the_invitation_mail_leads_to_mypage(
+    page, live_server, facility, ward_user, smtp_server, worker
+):
+    import re
+
+    from groups.models import ApplicationStatus
+    from groups.services import group_approve
+
+    fields = approved(name="ねりま星空観察会", email="hoshizora@example.jp", member_count=9)
+    fields["status"] = ApplicationStatus.PENDING
+    fields.pop("decided_at")
+    group = group_approve(group=Group.objects.create(**fields), by=ward_user)
+    worker()
+    (mail,) = smtp_server.wait_for(1)
+    assert mail["To"] == "hoshizora@example.jp"
+    link = re.search(r"https?://\S+/accounts/invitation/\S+/", mail.get_content())[0]
+    path = link.split("/accounts/", 1)[1]
+    page.goto(f"{live_server.url}/accounts/{path}")
+    assert serious_accessibility_violations(page) == []
+    page.locator("#id_new_password1").fill("Hoshizora-2026-nerima")
+    page.locator("#id_new_password2").fill("Hoshizora-2026-nerima")
+    page.get_by_role("button", name="パスワードを設定してログインする").click()
+    page.wait_for_url("**/mypage/")
+    assert group.registration_number in page.content()
+    assert serious_accessibility_violations(page) == []

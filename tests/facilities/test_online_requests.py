@@ -367,3 +367,14 @@ def test_the_database_refuses_a_counter_booking_left_unconfirmed(room1, booking_
         )
     assert timezone.localdate(start) == booking_day
     assert booking_day > TODAY
+
+
+def test_approval_numbers_run_per_fiscal_year():
+    from facilities.services.approvals import next_approval_number
+
+    first = next_approval_number(NOW)
+    second = next_approval_number(NOW)
+    assert first.startswith("2026-予-") and second.startswith("2026-予-")
+    assert int(second.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1
+    april = local_datetime(dt.date(2027, 4, 1), dt.time(9))
+    assert next_approval_number(april) == "2027-予-00001"

@@ -32,6 +32,9 @@ def change_form_data(group: Group, **changes) -> dict:
         "publish": "on",
         "public_contact": "",
         "public_body_category": group.public_body_category,
+        # The group's online-booking limits (fields of the same admin form), kept as they are.
+        "monthly_booking_limit": group.monthly_booking_limit,
+        "daily_booking_hours_limit": group.daily_booking_hours_limit,
         "decision": "",
         "decision_reason": "",
         "events-TOTAL_FORMS": "0",

@@ -26,13 +26,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from groups.models import CRITERION_KEYS, Group, GroupKind, SubmissionChannel
+from groups.models import CRITERION_KEYS, Group, GroupKind, GroupMembership, SubmissionChannel
 from groups.services import (
     bylaws_upload_store,
     group_apply,
     group_approve,
     group_reject,
     group_renew,
+    invite_group_member,
 )
 from kyodo_center.dates import fiscal_year_of
 from kyodo_center.history import HistoryCommand
@@ -364,6 +365,14 @@ def demo_bylaws_pdf() -> bytes:
     return body
 
 
+DEMO_GROUP_PASSWORD = "demo-group-2026"
+# (the contact e-mail that approval invited, the group): the 2nd and 6th showcase groups.
+DEMO_ACCOUNTS = (
+    ("group02@example.jp", "NPO法人ねりま子育てひろば・むすび"),
+    ("group06@example.jp", "向山はなみずき自治会"),
+)
+
+
 class Command(HistoryCommand):
     help = (
         "登録団体のデモデータ（申請・承認・更新・失効・却下・申請中）を登録します"
@@ -372,6 +381,10 @@ class Command(HistoryCommand):
 
     # The groups need no other app's demo data (the others need them).
     demo_after: tuple[str, ...] = ()
+    # Two group accounts (登録団体) with known passwords, listed by load_demo and the README.
+    demo_logins = tuple(
+        (email, DEMO_GROUP_PASSWORD, f"登録団体（{name}）") for email, name in DEMO_ACCOUNTS
+    )
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
@@ -399,6 +412,19 @@ class Command(HistoryCommand):
         self.stdout.write(
             f"登録団体のデモデータ: {created}団体を追加しました（全{len(specs)}団体）。"
         )
+        self._group_accounts()
+
+    def _group_accounts(self) -> None:
+        """Approval invited each group's contact address (groups.services); give two of those
+        accounts a known password, as if the invitation had been accepted."""
+        for email, name in DEMO_ACCOUNTS:
+            group = Group.objects.get(name=name)
+            if not GroupMembership.objects.filter(user__username=email).exists():
+                invite_group_member(group=group, email=email, by=self.ward)
+            user = get_user_model().objects.get(username=email)
+            if not user.check_password(DEMO_GROUP_PASSWORD):
+                user.set_password(DEMO_GROUP_PASSWORD)
+                user.save(update_fields=["password"])
 
     def _register(self, spec: DemoGroup, number: int) -> Group:
         upload = bylaws_upload_store(
