@@ -22,6 +22,7 @@ from groups.models import (
     DisplayStatus,
     Group,
     GroupEvent,
+    GroupMembership,
 )
 from kyodo_center.admin import ReadOnlyAdminMixin
 from kyodo_center.audit import PersonalDataChangelistMixin, log_personal_data_access
@@ -74,6 +75,12 @@ class GroupReviewForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="却下する場合は必ず入力してください。申請者への説明にも使います。",
+    )
+
+    add_member_email = forms.EmailField(
+        label="団体アカウントを追加（メールアドレス）",
+        required=False,
+        help_text="保存すると、このアドレスに招待メール（パスワード設定のリンク、72時間有効）を送ります。",
     )
 
     class Meta:
@@ -144,6 +151,33 @@ class GroupReviewForm(forms.ModelForm):
             self.add_error(name, message)
 
 
+class GroupMembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The group's accounts (登録団体); added and re-invited through the services."""
+
+    model = GroupMembership
+    verbose_name = "団体アカウント"
+    verbose_name_plural = "団体アカウント（マイページ）"
+    fields = ["account", "invited_at", "password_set", "last_login"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    @admin.display(description="メールアドレス")
+    def account(self, obj: GroupMembership) -> str:
+        return obj.user.email or obj.user.username
+
+    @admin.display(description="パスワード設定済み", boolean=True)
+    def password_set(self, obj: GroupMembership) -> bool:
+        return obj.user.has_usable_password()
+
+    @admin.display(description="最終ログイン")
+    def last_login(self, obj: GroupMembership) -> Any:
+        return obj.user.last_login
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm("groups.view_group")
+
+
 class GroupEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = GroupEvent
     # The review's decisions (申請・承認・却下とその理由・更新) are domain data shown to staff; the
@@ -178,8 +212,8 @@ class GroupAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmi
     search_fields = ["name", "name_kana", "registration_number", "receipt_number"]
     list_per_page = 50
     ordering = ["-submitted_at", "-pk"]
-    inlines = [GroupEventInline]
-    actions = ["approve_selected", "renew_selected"]
+    inlines = [GroupEventInline, GroupMembershipInline]
+    actions = ["approve_selected", "renew_selected", "resend_invitations"]
     readonly_fields = [
         "review_status",
         "receipt_number",
@@ -303,7 +337,11 @@ class GroupAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmi
                         "団体アカウントからのオンライン申込みに適用します（窓口での予約には"
                         "適用しません）。"
                     ),
-                    "fields": ["monthly_booking_limit", "daily_booking_hours_limit"],
+                    "fields": [
+                        "monthly_booking_limit",
+                        "daily_booking_hours_limit",
+                        "add_member_email",
+                    ],
                 },
             ),
         ]
@@ -368,6 +406,13 @@ class GroupAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmi
                 self.message_user(request, f"「{obj.name}」を却下しました。", messages.WARNING)
         except services.GroupError as error:
             self.message_user(request, error.message, messages.ERROR)
+        email = form.cleaned_data.get("add_member_email")
+        if email:
+            try:
+                services.invite_group_member(group=obj, email=email, by=request.user)
+                self.message_user(request, f"{email}に招待メールを送ります。", messages.SUCCESS)
+            except services.GroupError as error:
+                self.message_user(request, error.message, messages.ERROR)
         obj.refresh_from_db()
 
     @admin.action(
@@ -380,6 +425,28 @@ class GroupAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmi
             self.message_user(request, f"{len(approved)}件を承認しました: {numbers}")
         for error in errors:
             self.message_user(request, error, messages.ERROR)
+
+    @admin.action(
+        description="選択した団体の招待メールを再送する（パスワード未設定のアカウント）",
+        permissions=["change"],
+    )
+    def resend_invitations(self, request: HttpRequest, queryset: QuerySet[Group]) -> None:
+        sent = 0
+        for membership in GroupMembership.objects.filter(group__in=queryset).select_related(
+            "user", "group"
+        ):
+            if membership.user.has_usable_password():
+                continue  # already signed in once: a forgotten password is reset by the group
+            services.invite_group_member(
+                group=membership.group, email=membership.user.username, by=request.user
+            )
+            sent += 1
+        self.message_user(
+            request,
+            f"{sent}件の招待メールを再送します。"
+            if sent
+            else "パスワード未設定のアカウントはありません。",
+        )
 
     @admin.action(description="選択した団体の登録を次年度へ更新する", permissions=["change"])
     def renew_selected(self, request: HttpRequest, queryset: QuerySet[Group]) -> None:

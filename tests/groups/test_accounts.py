@@ -160,3 +160,26 @@ def test_a_lapsed_group_sees_why_on_mypage(client, db):
     client.force_login(user)
     page = client.get("/mypage/").content.decode()
     assert "オンラインでの申込みはできません" in page and "2025年3月31日" in page
+
+
+def test_ward_staff_add_an_account_and_resend_invitations_in_the_admin(
+    client, pending_group, ward_user
+):
+    from tests.groups.test_admin_review import change_form_data
+
+    services.group_approve(group=pending_group, by=ward_user)
+    group = Group.objects.get(pk=pending_group.pk)
+    client.force_login(ward_user)
+    page = client.get(f"/admin/groups/group/{group.pk}/change/").content.decode()
+    assert "団体アカウント（マイページ）" in page and "mori@example.jp" in page
+    client.post(
+        f"/admin/groups/group/{group.pk}/change/",
+        change_form_data(group, add_member_email="kaikei@example.jp"),
+    )
+    assert GroupMembership.objects.filter(group=group).count() == 2
+    client.post(
+        "/admin/groups/group/",
+        {"action": "resend_invitations", "_selected_action": [group.pk]},
+    )
+    # The two accounts have not set a password yet: each gets a fresh invitation.
+    assert Notice.objects.filter(kind="invitation").count() == 4

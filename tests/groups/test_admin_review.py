@@ -41,6 +41,10 @@ def change_form_data(group: Group, **changes) -> dict:
         "events-INITIAL_FORMS": "0",
         "events-MIN_NUM_FORMS": "0",
         "events-MAX_NUM_FORMS": "1000",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
