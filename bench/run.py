@@ -89,14 +89,16 @@ def production_environment(database_url: str) -> dict[str, str]:
 # --- Data ---------------------------------------------------------------------------------------
 BOOKING_SQL = """
 INSERT INTO facilities_booking (room_id, period, status, booker_name, booker_contact, purpose,
-    attendees, notes, registered_priority, created_at, updated_at, cancel_reason, owner)
+    attendees, notes, registered_priority, created_at, updated_at, cancel_reason, owner,
+    cancel_kind, stage, channel)
 SELECT room.id,
        tstzrange(((day + make_interval(hours => hour))::timestamp AT TIME ZONE 'Asia/Tokyo'),
                  ((day + make_interval(hours => hour + 1))::timestamp AT TIME ZONE 'Asia/Tokyo'),
                  '[)'),
        CASE WHEN cancelled THEN 'cancelled' ELSE 'active' END,
        'ベンチ利用者' || room.id || '-' || hour, '03-0000-0000', '定例会（ベンチ）', 8, '', false,
-       now(), now(), CASE WHEN cancelled THEN '都合により取消' ELSE '' END, 'counter'
+       now(), now(), CASE WHEN cancelled THEN '都合により取消' ELSE '' END, 'counter',
+       CASE WHEN cancelled THEN 'centre' ELSE '' END, 'confirmed', 'counter'
 FROM generate_series(%(last_day)s::date, %(first_day)s::date, interval '-1 day') AS day
 CROSS JOIN (SELECT id FROM facilities_room ORDER BY id LIMIT 2) AS room
 CROSS JOIN generate_series(9, 21) AS hour
