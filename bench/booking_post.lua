@@ -3,13 +3,19 @@
 -- account's online request (仮予約, the 完了 step). Threads interleave their slots.
 -- Environment (set by bench/run.py): BENCH_COOKIE, BENCH_CSRF, BENCH_ROOMS, BENCH_GROUP,
 -- BENCH_DAY_OFFSETS (open days, counted from today), BENCH_TODAY (YYYY-MM-DD), BENCH_THREADS,
--- BENCH_ONLINE, BENCH_SLOT_OFFSET (slots already taken by an earlier run).
+-- BENCH_ONLINE, BENCH_SLOT_OFFSET (slots already taken by an earlier run), BENCH_SESSIONS
+-- (online: "cookie|token^cookie|token…", one signed-in account per group, used in turn).
 
 local created = 0
 local counter = 0
 local thread_count = tonumber(os.getenv("BENCH_THREADS") or "1")
 local online = os.getenv("BENCH_ONLINE") == "1"
 local slot_offset = tonumber(os.getenv("BENCH_SLOT_OFFSET") or "0")
+local sessions = {}
+for entry in string.gmatch(os.getenv("BENCH_SESSIONS") or "", "[^^]+") do
+  local cookie, token = string.match(entry, "([^|]+)|([^|]+)")
+  table.insert(sessions, {cookie = cookie, token = token})
+end
 
 -- setup() runs in the main Lua state; thread:set() gives each thread's own state its id.
 function setup(thread)
@@ -49,7 +55,9 @@ function request()
     ["Cookie"] = os.getenv("BENCH_COOKIE"),
   }
   if online then
-    local body = "csrfmiddlewaretoken=" .. os.getenv("BENCH_CSRF")
+    local session = sessions[(index % #sessions) + 1]
+    headers["Cookie"] = session.cookie
+    local body = "csrfmiddlewaretoken=" .. session.token
       .. "&step=submit&room=" .. room .. "&date=" .. day
       .. "&start_time=" .. start_time .. "&end_time=" .. end_time
       .. "&purpose=bench&attendees=5&notes="

@@ -458,30 +458,44 @@ def clerk_session() -> tuple[str, str]:
     return f"sessionid={clerk.cookies['sessionid'].value}; csrftoken={csrf_cookie}", csrf_token
 
 
-def group_account_session(group: Any) -> tuple[str, str]:
-    """A signed-in account of ``group`` (limits lifted: the bench measures the request path,
-    not the quota's refusals) and a CSRF token, for the online request POST."""
+def group_account_sessions(count: int) -> list[tuple[str, str]]:
+    """Signed-in accounts of ``count`` registered groups (limits lifted: the bench measures the
+    request path, not the quota's refusals), each with its CSRF token, for the online request
+    POST: the requests of different groups run side by side, as at a window's opening, where
+    one group's would wait for each other on its row lock."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group as Role
     from django.test import Client
+    from django.utils import timezone
 
-    from groups.models import GroupMembership
+    from groups.models import Group, GroupMembership
+    from groups.services import registered_on_q
     from kyodo_center.roles import GROUP_MEMBER
 
-    group.monthly_booking_limit = 10_000
-    group.daily_booking_hours_limit = 24
-    group.save(update_fields=["monthly_booking_limit", "daily_booking_hours_limit"])
-    user, _ = get_user_model().objects.get_or_create(username="bench-group@example.jp")
-    user.groups.add(Role.objects.get(name=GROUP_MEMBER))
-    GroupMembership.objects.get_or_create(user=user, defaults={"group": group})
-    account = Client()
-    account.force_login(user)
-    form = account.get("/facilities/requests/new/")
-    csrf_cookie = form.cookies["csrftoken"].value
-    csrf_token = re.search(
-        r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode()
-    ).group(1)
-    return f"sessionid={account.cookies['sessionid'].value}; csrftoken={csrf_cookie}", csrf_token
+    role = Role.objects.get(name=GROUP_MEMBER)
+    groups = list(
+        Group.objects.filter(registered_on_q(timezone.localdate()))
+        .filter(valid_until__gte=timezone.localdate() + dt.timedelta(days=100))
+        .order_by("pk")[:count]
+    )
+    sessions = []
+    for index, group in enumerate(groups):
+        group.monthly_booking_limit = 10_000
+        group.daily_booking_hours_limit = 1_000
+        group.save(update_fields=["monthly_booking_limit", "daily_booking_hours_limit"])
+        user, _ = get_user_model().objects.get_or_create(username=f"bench-group-{index}@example.jp")
+        user.groups.add(role)
+        GroupMembership.objects.get_or_create(user=user, defaults={"group": group})
+        account = Client()
+        account.force_login(user)
+        form = account.get("/facilities/requests/new/")
+        csrf_cookie = form.cookies["csrftoken"].value
+        csrf_token = re.search(
+            r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode()
+        ).group(1)
+        cookie = f"sessionid={account.cookies['sessionid'].value}; csrftoken={csrf_cookie}"
+        sessions.append((cookie, csrf_token))
+    return sessions
 
 
 def load_with_wrk(
@@ -551,10 +565,9 @@ def load_with_wrk(
             results["booking_post"]["bookings_created"] = created
             print(f"  booking POST {results['booking_post']['rps']:>8} req/s", flush=True)
             # The online request (仮予約) of a group account, on slots the counter left free.
-            group_cookie, group_csrf = group_account_session(site.group)
+            sessions = group_account_sessions(args.connections)
             wrk_env.update(
-                BENCH_COOKIE=group_cookie,
-                BENCH_CSRF=group_csrf,
+                BENCH_SESSIONS="^".join(f"{cookie}|{token}" for cookie, token in sessions),
                 BENCH_ONLINE="1",
                 BENCH_SLOT_OFFSET=str(created + 64),
             )
