@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from facilities.models import Booking
+from facilities.models import Booking, BookingStatus
 from facilities.selectors import bookings_to_remind
 from facilities.services.notify import notify_group
 
@@ -22,7 +22,7 @@ def send_day_before_reminders(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             # Skip a booking another worker reminded, or that was cancelled, meanwhile.
             claimed = Booking.objects.filter(
-                pk=booking.pk, reminded_at__isnull=True, status="active"
+                pk=booking.pk, reminded_at__isnull=True, status=BookingStatus.ACTIVE
             ).update(reminded_at=now)
             if not claimed:
                 continue
