@@ -100,6 +100,11 @@ FREE_TEXT_ACTIONS = {
     "bookings:series_cancel",  # 取消理由 of a 定期利用
     "programs:event_cancel",  # 中止の理由
     "consultations:detail",  # 対応内容
+    # One-click 確定 (no input at all) and お断りの理由, on the list and on the dashboard.
+    "bookings:requests",
+    "counter:dashboard",
+    "facilities:request_cancel",  # the group's own cancellation, its reason optional
+    "mypage:index",  # mail settings (checkboxes) and the one-click calendar URL reset
 }
 # Action URLs that only take POST show no form of their own: these are the fields they read.
 ACTION_FIELDS = {"reason", "note", "sheets", "last_day", "until", "attended", "comment"}
