@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
@@ -79,7 +80,11 @@ class QueuedPasswordResetForm(PasswordResetForm):
         queue_notice(
             to=[to_email],
             template="password_reset",
-            context={"username": context["user"].get_username(), "link": link, "valid_hours": 72},
+            context={
+                "username": context["user"].get_username(),
+                "link": link,
+                "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+            },
             kind="password_reset",
             link=link,
         )

@@ -153,6 +153,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "kyodo_center.client_ip.client_address"
 CLIENT_IP_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
 LOGIN_URL = "login"
+# Invitation links of group accounts and password-reset links stay valid for 72 hours.
+PASSWORD_RESET_TIMEOUT = 72 * 3600
 LOGIN_REDIRECT_URL = "counter:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -318,5 +320,3 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 FACILITIES_ONLINE_CANCEL_DAYS_BEFORE = int(os.environ.get("ONLINE_CANCEL_DAYS_BEFORE", "1"))
 # An online request not confirmed or refused within this many business days is overdue.
 FACILITIES_REQUEST_DUE_BUSINESS_DAYS = int(os.environ.get("REQUEST_DUE_BUSINESS_DAYS", "3"))
-# Invitation links of group accounts and password-reset links stay valid for 72 hours.
-PASSWORD_RESET_TIMEOUT = 72 * 3600
