@@ -30,6 +30,18 @@ class Facility(models.Model):
     general_booking_months = models.PositiveSmallIntegerField(
         _("一般の予約受付（何か月先まで）"), default=1
     )
+    # The default lottery (抽選) calendar, repeated every month: registered groups apply on these
+    # days of the month for the month that their booking window reaches (services/lottery.py).
+    lottery_enabled = models.BooleanField(
+        _("抽選を行う"),
+        default=True,
+        help_text=_("登録団体の受付開始月の午前・午後・夜間を抽選で割り当てます。"),
+    )
+    lottery_opens_day = models.PositiveSmallIntegerField(_("抽選申込の開始日（毎月）"), default=1)
+    lottery_closes_day = models.PositiveSmallIntegerField(_("抽選申込の締切日（毎月）"), default=10)
+    lottery_draw_day = models.PositiveSmallIntegerField(_("抽選日（毎月）"), default=12)
+    lottery_draw_time = models.TimeField(_("抽選時刻"), default=dt.time(10, 0))
+    lottery_confirm_day = models.PositiveSmallIntegerField(_("当選の確定期限（毎月）"), default=20)
     # Year-end closures (12/29〜1/3) have been generated up to the winter starting in this year;
     # later years are generated on demand, so a day that staff deleted is not brought back.
     year_end_closures_through = models.PositiveSmallIntegerField(
@@ -51,6 +63,17 @@ class Facility(models.Model):
                 name="facility_registered_groups_book_at_least_as_far_ahead",
                 violation_error_message=_(
                     "登録団体の受付期間は一般の受付期間以上にしてください（登録団体は優先利用）。"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(lottery_opens_day__gte=1)
+                & Q(lottery_closes_day__gte=models.F("lottery_opens_day"))
+                & Q(lottery_draw_day__gt=models.F("lottery_closes_day"))
+                & Q(lottery_confirm_day__gt=models.F("lottery_draw_day"))
+                & Q(lottery_confirm_day__lte=28),
+                name="facility_lottery_days_in_order",
+                violation_error_message=_(
+                    "抽選の日程は 申込開始日 ≦ 締切日 ＜ 抽選日 ＜ 確定期限 ≦ 28日 にしてください。"
                 ),
             ),
         ]
@@ -213,6 +236,8 @@ class BookingStage(models.TextChoices):
 
     REQUESTED = "requested", _("仮予約")
     CONFIRMED = "confirmed", _("確定")
+    # A lottery win holds its slot until the group confirms it by the round's deadline.
+    WON = "won", _("当選（未確定）")
 
 
 class BookingChannel(models.TextChoices):
@@ -225,6 +250,7 @@ class CancelKind(models.TextChoices):
     BY_GROUP = "group", _("団体による取消")
     BY_CENTRE = "centre", _("センターによる取消")
     REFUSED = "refused", _("お断り")
+    EXPIRED = "expired", _("確定期限切れ")
 
 
 class BookingOwner(models.TextChoices):
@@ -655,3 +681,265 @@ class WaitingEntry(models.Model):
     @property
     def end(self) -> dt.datetime:
         return self.period.upper
+
+
+# --- 抽選 (lottery) -----------------------------------------------------------------------------
+class LotteryPhase(models.TextChoices):
+    SCHEDULED = "scheduled", _("受付前")
+    OPEN = "open", _("抽選受付中")
+    CLOSED = "closed", _("抽選待ち")
+    DRAWN = "drawn", _("当選確定期間")
+    FINISHED = "finished", _("先着受付")
+
+
+@track(exclude=("seed",))
+class LotteryRound(models.Model):
+    """One lottery (抽選) for one facility and target month.
+
+    Registered groups apply for blocks (room, day, 午前/午後/夜間) from ``applications_open_on``
+    through ``applications_close_on``; the worker draws at ``draw_at``; winners confirm through
+    ``confirm_by``; the next day the blocks open first-come. Until then no other booking takes
+    a block of the target month (except on ``excluded_days``, kept for the centre's own events).
+
+    ``seed`` is secret until the draw (left out of the history); ``commitment`` (its SHA-256)
+    is public from the start, so anyone can check afterwards that the seed was not changed.
+    """
+
+    facility = models.ForeignKey(
+        Facility, on_delete=models.PROTECT, related_name="lottery_rounds", verbose_name=_("施設")
+    )
+    target_month = models.DateField(_("対象月"), help_text=_("対象月の1日"))
+    applications_open_on = models.DateField(_("申込開始日"))
+    applications_close_on = models.DateField(_("申込締切日"), help_text=_("この日の24時まで"))
+    draw_at = models.DateTimeField(_("抽選日時"))
+    confirm_by = models.DateField(_("当選の確定期限"), help_text=_("この日の24時まで"))
+    seed = models.CharField(_("乱数シード"), max_length=64, editable=False)
+    commitment = models.CharField(_("シードのハッシュ値（SHA-256）"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("抽選")
+        verbose_name_plural = _("抽選")
+        ordering = ["-target_month", "facility_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "target_month"],
+                name="lottery_round_once_per_facility_month",
+                violation_error_message=_("この施設のこの月の抽選は既にあります。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_month__day=1), name="lottery_round_target_is_a_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(applications_close_on__gte=models.F("applications_open_on"))
+                & Q(confirm_by__gt=models.F("applications_close_on"))
+                & Q(target_month__gt=models.F("confirm_by")),
+                name="lottery_round_dates_in_order",
+                violation_error_message=_(
+                    "日程は 申込開始日 ≦ 申込締切日 ＜ 確定期限 ＜ 対象月 の順にしてください。"
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_month.year}年{self.target_month.month}月分の抽選"
+
+    @property
+    def target_label(self) -> str:
+        return f"{self.target_month.year}年{self.target_month.month}月"
+
+    def phase(self, now: dt.datetime, *, drawn: bool) -> str:
+        """Where the round stands at ``now`` (``drawn``: its LotteryDraw exists)."""
+        from django.utils import timezone
+
+        today = timezone.localdate(now)
+        if today > self.confirm_by:
+            return LotteryPhase.FINISHED
+        if drawn:
+            return LotteryPhase.DRAWN
+        if today < self.applications_open_on:
+            return LotteryPhase.SCHEDULED
+        if today <= self.applications_close_on:
+            return LotteryPhase.OPEN
+        return LotteryPhase.CLOSED
+
+
+@track
+class LotteryExcludedDay(models.Model):
+    """A day of the target month left out of the lottery (e.g. the centre's own event)."""
+
+    round = models.ForeignKey(
+        LotteryRound,
+        on_delete=models.CASCADE,
+        related_name="excluded_days",
+        verbose_name=_("抽選"),
+    )
+    day = models.DateField(_("対象外の日"))
+    note = models.CharField(_("理由"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("抽選の対象外日")
+        verbose_name_plural = _("抽選の対象外日")
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "day"],
+                name="lottery_excluded_day_once",
+                violation_error_message=_("この日は既に対象外です。"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}"
+
+
+class LotteryResult(models.TextChoices):
+    WON = "won", _("当選")
+    LOST = "lost", _("落選")
+
+
+class ApplicationChannel(models.TextChoices):
+    ONLINE = "online", _("オンライン")
+    COUNTER = "counter", _("窓口")
+
+
+@track
+class LotteryApplication(models.Model):
+    """A registered group's application for one block of a lottery; its number (申込番号) is
+    its id, published with the draw's result (without the group's name)."""
+
+    round = models.ForeignKey(
+        LotteryRound, on_delete=models.PROTECT, related_name="applications", verbose_name=_("抽選")
+    )
+    group = models.ForeignKey(
+        "groups.Group",
+        on_delete=models.PROTECT,
+        related_name="lottery_applications",
+        verbose_name=_("登録団体"),
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="lottery_applications", verbose_name=_("部屋")
+    )
+    block_name = models.CharField(_("区分"), max_length=20)
+    period = DateTimeRangeField(_("利用時間"))
+    purpose = models.CharField(_("利用目的"), max_length=200)
+    attendees = models.PositiveSmallIntegerField(_("利用人数"))
+    channel = models.CharField(
+        _("受付経路"),
+        max_length=10,
+        choices=ApplicationChannel.choices,
+        default=ApplicationChannel.ONLINE,
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申込者（団体アカウント・窓口職員）"),
+    )
+    created_at = models.DateTimeField(_("申込日時"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    withdrawn_at = models.DateTimeField(_("取下げ日時"), null=True, blank=True)
+    result = models.CharField(_("結果"), max_length=10, choices=LotteryResult.choices, blank=True)
+    result_note = models.CharField(_("結果の補足"), max_length=200, blank=True)
+    booking = models.OneToOneField(
+        Booking,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lottery_application",
+        verbose_name=_("当選した予約"),
+    )
+    result_notified_at = models.DateTimeField(_("結果通知日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("抽選の申込み")
+        verbose_name_plural = _("抽選の申込み")
+        ordering = ["round_id", "pk"]
+        constraints = [
+            # One application per group and block (room, period) of a round.
+            models.UniqueConstraint(
+                fields=["round", "group", "room", "period"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="lottery_application_once_per_block",
+                violation_error_message=_("この区分には既に申し込んでいます。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(attendees__gte=1), name="lottery_application_attendees_at_least_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(period__isempty=False)
+                & Q(period__lower_inf=False)
+                & Q(period__upper_inf=False),
+                name="lottery_application_period_bounded",
+            ),
+            # Only a won application has a booking, and a withdrawn one has no result.
+            models.CheckConstraint(
+                condition=Q(booking__isnull=True) | Q(result="won"),
+                name="lottery_application_booking_only_when_won",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(result=""),
+                name="lottery_application_withdrawn_not_drawn",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["round", "group"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="lottery_application_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"申込番号{self.pk}"
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.period.lower
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.period.upper
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+@track
+class LotteryDraw(models.Model):
+    """The draw of a round: exactly one per round (the one-to-one key is the database's
+    guarantee), written in the same transaction as every result and booking it made."""
+
+    round = models.OneToOneField(
+        LotteryRound, on_delete=models.PROTECT, related_name="draw", verbose_name=_("抽選")
+    )
+    seed = models.CharField(_("乱数シード"), max_length=64)
+    algorithm = models.CharField(_("抽選方式"), max_length=20)
+    drawn_at = models.DateTimeField(_("抽選実施日時"))
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("実施者（空欄は自動実行）"),
+    )
+    applications_count = models.PositiveIntegerField(_("申込数"))
+    blocks_count = models.PositiveIntegerField(_("抽選した区分数"))
+    winners_count = models.PositiveIntegerField(_("当選数"))
+    # SHA-256 of the published result (services/lottery.py: published_result), so a copy of
+    # it can be checked against what the centre recorded at the draw.
+    result_digest = models.CharField(_("結果のハッシュ値"), max_length=64)
+    duration_ms = models.PositiveIntegerField(_("処理時間（ミリ秒）"), default=0)
+
+    class Meta:
+        verbose_name = _("抽選の実施記録")
+        verbose_name_plural = _("抽選の実施記録")
+        ordering = ["-drawn_at"]
+
+    def __str__(self) -> str:
+        return f"{self.round}（{jdatetime(self.drawn_at)}実施）"

@@ -6,14 +6,17 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from facilities.drawing import ALGORITHM
 from facilities.models import (
     Booking,
     BookingSeries,
@@ -21,13 +24,17 @@ from facilities.models import (
     BookingStatus,
     Closure,
     Facility,
+    LotteryApplication,
+    LotteryDraw,
+    LotteryPhase,
+    LotteryRound,
     Room,
     WaitingEntry,
 )
 from facilities.services.closures import closure_interval
 from facilities.services.common import SLOT_MINUTES
 from facilities.services.windows import BookingWindow, booking_window
-from kyodo_center.dates import day_bounds, local_datetime
+from kyodo_center.dates import day_bounds, jdate, local_datetime
 from kyodo_center.holidays import add_business_days, holidays_between
 
 
@@ -145,7 +152,23 @@ FREE = BlockState("○", "空きあり", "free")
 PARTLY = BlockState("△", "一部予約あり", "partly")
 FULL = BlockState("×", "予約済み", "full")
 CLOSED = BlockState("休館", "休館", "closed")
+# A lottery round holds the day: no ○△× until its draw (services/lottery.py).
+LOTTERY_OPEN = BlockState("抽", "抽選受付中", "lottery")
+LOTTERY_WAIT = BlockState("抽", "抽選待ち", "lottery")
 BLOCK_STATES = (FREE, PARTLY, FULL, CLOSED)
+LOTTERY_STATES = {LotteryPhase.OPEN: LOTTERY_OPEN, LotteryPhase.CLOSED: LOTTERY_WAIT}
+
+
+def lottery_label(lottery_round: LotteryRound, phase: str) -> str:
+    """What the public calendar says of a day a lottery round holds."""
+    first_come = jdate(lottery_round.confirm_by + dt.timedelta(days=1))
+    if phase == LotteryPhase.SCHEDULED:
+        return f"抽選対象（申込み {jdate(lottery_round.applications_open_on)}から）"
+    if phase == LotteryPhase.OPEN:
+        return f"抽選受付中（{jdate(lottery_round.applications_close_on)}まで）"
+    if phase == LotteryPhase.CLOSED:
+        return "抽選待ち"
+    return f"抽選済み（空き区分は{first_come}から先着順）"
 
 
 @dataclass(frozen=True)
@@ -252,12 +275,18 @@ class FacilityAvailability:
 
 
 def _availability(
-    *, first_day: dt.date, last_day: dt.date, today: dt.date, with_ranges: bool
+    *,
+    first_day: dt.date,
+    last_day: dt.date,
+    today: dt.date,
+    with_ranges: bool,
+    now: dt.datetime | None = None,
 ) -> list[FacilityAvailability]:
     """Availability of every active room for each day in [first_day, last_day].
 
-    Five queries whatever the number of bookings: facilities, rooms, blocks, closures and the
-    periods of active bookings in the range (served by the exclusion constraint's GiST index).
+    Six queries whatever the number of bookings: facilities, rooms, blocks, closures, the
+    periods of active bookings in the range (served by the exclusion constraint's GiST index)
+    and the lottery rounds that hold days of the range.
     No booker data is read at all, so none can leak into public pages.
     """
     facilities = list(
@@ -282,6 +311,12 @@ def _availability(
         day = timezone.localdate(period.lower)
         booked_by_room_day[(room_id, day)].append((period.lower, period.upper))
 
+    lottery = lottery_days(
+        facility_ids=[f.pk for f in facilities],
+        first_day=first_day,
+        last_day=last_day,
+        now=local_datetime(today, dt.time(12, 0)) if now is None else now,
+    )
     result = []
     days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     holidays = holidays_between(first_day, last_day)
@@ -293,6 +328,8 @@ def _availability(
         for day in days:
             closures = closures_by_day.get((facility.pk, day), [])
             closed = [closure_interval(closure) for closure in closures]
+            held = lottery.get((facility.pk, day))
+            held_state = LOTTERY_STATES.get(held[1]) if held else None
             opens = local_datetime(day, facility.opens_at)
             closes = local_datetime(day, facility.closes_at)
             room_days = []
@@ -303,11 +340,14 @@ def _availability(
                     blocks=[
                         (
                             block,
-                            block_state(
-                                local_datetime(day, block.start_time),
-                                local_datetime(day, block.end_time),
-                                closed,
-                                booked,
+                            _held_or(
+                                held_state,
+                                block_state(
+                                    local_datetime(day, block.start_time),
+                                    local_datetime(day, block.end_time),
+                                    closed,
+                                    booked,
+                                ),
                             ),
                         )
                         for block in blocks
@@ -324,7 +364,9 @@ def _availability(
                 DayAvailability(
                     day=day,
                     # A closed day says 休館 only: no booking window next to it.
-                    window_label="" if closed_all_day else window.label_for(day),
+                    window_label=""
+                    if closed_all_day
+                    else (lottery_label(*held) if held else window.label_for(day)),
                     closed_all_day=closed_all_day,
                     closures=closures,
                     rooms=room_days,
@@ -335,14 +377,25 @@ def _availability(
     return result
 
 
-def availability_for_month(*, year: int, month: int, today: dt.date) -> list[FacilityAvailability]:
+def _held_or(held: BlockState | None, state: BlockState) -> BlockState:
+    """A lottery's state hides ○△× (a closed block stays 休館)."""
+    return state if held is None or state is CLOSED else held
+
+
+def availability_for_month(
+    *, year: int, month: int, today: dt.date, now: dt.datetime | None = None
+) -> list[FacilityAvailability]:
     first_day = dt.date(year, month, 1)
     last_day = dt.date(year, month, calendar.monthrange(year, month)[1])
-    return _availability(first_day=first_day, last_day=last_day, today=today, with_ranges=False)
+    return _availability(
+        first_day=first_day, last_day=last_day, today=today, with_ranges=False, now=now
+    )
 
 
-def availability_for_day(*, day: dt.date, today: dt.date) -> list[FacilityAvailability]:
-    return _availability(first_day=day, last_day=day, today=today, with_ranges=True)
+def availability_for_day(
+    *, day: dt.date, today: dt.date, now: dt.datetime | None = None
+) -> list[FacilityAvailability]:
+    return _availability(first_day=day, last_day=day, today=today, with_ranges=True, now=now)
 
 
 # --- Counter booking grid -----------------------------------------------------------------------
@@ -611,3 +664,171 @@ def series_page(*, pk: int, now: dt.datetime) -> SeriesPage:
         ]
     upcoming = sum(1 for b in bookings if b.status == BookingStatus.ACTIVE and b.start > now)
     return SeriesPage(series=series, rows=rows, upcoming=upcoming)
+
+
+# --- 抽選 (lottery) -----------------------------------------------------------------------------
+def block_key(application: LotteryApplication) -> str:
+    """How the published result names a block: "<room id>/<day>/<start HH:MM>"."""
+    start = timezone.localtime(application.start)
+    return f"{application.room_id}/{start.date().isoformat()}/{start:%H:%M}"
+
+
+def applicant_codes(applications: list[LotteryApplication]) -> dict[int, str]:
+    """A code per group (A001, A002 … in the order of each group's first application number):
+    the published result shows which applications share an applicant, never who it is."""
+    first: dict[int, int] = {}
+    for application in sorted(applications, key=lambda a: a.pk):
+        first.setdefault(application.group_id, application.pk)
+    ordered = sorted(first, key=first.__getitem__)
+    return {group_id: f"A{index:03d}" for index, group_id in enumerate(ordered, start=1)}
+
+
+def lottery_published_result(lottery_round: LotteryRound, *, seed: str) -> dict[str, Any]:
+    """What the centre publishes after the draw (and hashes into LotteryDraw.result_digest):
+    the seed, its commitment and every application by number, with an applicant code and no
+    name. Two queries (applications with their rooms; the round's facility is given)."""
+    applications = list(
+        LotteryApplication.objects.filter(round=lottery_round, withdrawn_at__isnull=True)
+        .exclude(result="")
+        .select_related("room")
+        .order_by("pk")
+    )
+    drawn = [a for a in applications if not a.result_note]
+    codes = applicant_codes(drawn)
+    return {
+        "round": str(lottery_round),
+        "facility": lottery_round.facility.name,
+        "target_month": f"{lottery_round.target_month:%Y-%m}",
+        "algorithm": ALGORITHM,
+        "commitment": lottery_round.commitment,
+        "seed": seed,
+        "applications": [
+            {
+                "number": a.pk,
+                "applicant": codes[a.group_id],
+                "block": block_key(a),
+                "room": a.room.name,
+                "date": timezone.localdate(a.start).isoformat(),
+                "block_name": a.block_name,
+                "result": a.get_result_display(),
+            }
+            for a in drawn
+        ],
+        "not_drawn": [
+            {"number": a.pk, "block": block_key(a), "reason": a.result_note}
+            for a in applications
+            if a.result_note
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    lottery_round: LotteryRound
+    phase: str
+    applications: int
+
+    @property
+    def phase_label(self) -> str:
+        return LotteryPhase(self.phase).label
+
+    @property
+    def first_come_from(self) -> dt.date:
+        return self.lottery_round.confirm_by + dt.timedelta(days=1)
+
+
+def lottery_rounds(*, now: dt.datetime, limit: int = 12) -> list[RoundSummary]:
+    """The latest rounds of every facility, newest target month first, with their phase and
+    how many applications they have (one query)."""
+    rounds = (
+        LotteryRound.objects.select_related("facility", "draw")
+        .annotate(
+            active_applications=Count(
+                "applications", filter=Q(applications__withdrawn_at__isnull=True)
+            )
+        )
+        .order_by("-target_month", "facility_id")[:limit]
+    )
+    return [
+        RoundSummary(r, r.phase(now, drawn=_is_drawn(r)), r.active_applications) for r in rounds
+    ]
+
+
+def _is_drawn(lottery_round: LotteryRound) -> bool:
+    try:
+        return lottery_round.draw is not None
+    except LotteryDraw.DoesNotExist:
+        return False
+
+
+def lottery_round_or_404(pk: int) -> LotteryRound:
+    return get_object_or_404(
+        LotteryRound.objects.select_related("facility", "draw").prefetch_related("excluded_days"),
+        pk=pk,
+    )
+
+
+def lottery_round_phase(lottery_round: LotteryRound, now: dt.datetime) -> str:
+    return lottery_round.phase(now, drawn=_is_drawn(lottery_round))
+
+
+def open_lottery_rounds(*, now: dt.datetime) -> list[LotteryRound]:
+    """Rounds taking applications today (one query)."""
+    today = timezone.localdate(now)
+    return list(
+        LotteryRound.objects.filter(
+            applications_open_on__lte=today, applications_close_on__gte=today, draw__isnull=True
+        )
+        .select_related("facility")
+        .prefetch_related("excluded_days")
+        .order_by("target_month", "facility_id")
+    )
+
+
+def group_lottery_applications(*, group_id: int, now: dt.datetime) -> list[LotteryApplication]:
+    """A group's applications in rounds not yet over (what マイページ lists), by round and
+    day; with each one's round, room and winning booking (one query)."""
+    today = timezone.localdate(now)
+    return list(
+        LotteryApplication.objects.filter(
+            group_id=group_id, withdrawn_at__isnull=True, round__confirm_by__gte=today
+        )
+        .select_related("round__facility", "round__draw", "room", "booking")
+        .order_by("round__target_month", "period", "room_id")
+    )
+
+
+def group_lottery_application_or_404(*, group_id: int, pk: int) -> LotteryApplication:
+    return get_object_or_404(
+        LotteryApplication.objects.select_related("round__facility", "room"),
+        pk=pk,
+        group_id=group_id,
+        withdrawn_at__isnull=True,
+    )
+
+
+def lottery_days(
+    *, facility_ids: list[int], first_day: dt.date, last_day: dt.date, now: dt.datetime
+) -> dict[tuple[int, dt.date], tuple[LotteryRound, str]]:
+    """(facility, day) → (round, phase) for the days a round not yet over holds (its target
+    month less its excluded days). One query (rounds with their excluded days' list)."""
+    today = timezone.localdate(now)
+    marks: dict[tuple[int, dt.date], tuple[LotteryRound, str]] = {}
+    rounds = LotteryRound.objects.filter(
+        facility_id__in=facility_ids,
+        target_month__gte=first_day.replace(day=1),
+        target_month__lte=last_day,
+        confirm_by__gte=today,
+    ).annotate(
+        excluded=ArrayAgg("excluded_days__day", filter=Q(excluded_days__isnull=False)),
+        drawn=Exists(LotteryDraw.objects.filter(round=OuterRef("pk"))),
+    )
+    for lottery_round in rounds:
+        phase = lottery_round.phase(now, drawn=lottery_round.drawn)
+        excluded = set(lottery_round.excluded or [])
+        day = max(first_day, lottery_round.target_month)
+        while day <= last_day and day.month == lottery_round.target_month.month:
+            if day not in excluded:
+                marks[(lottery_round.facility_id, day)] = (lottery_round, phase)
+            day += dt.timedelta(days=1)
+    return marks

@@ -36,7 +36,7 @@ from facilities.services.common import (
 from facilities.services.equipment import equipment_peak_use
 from facilities.services.notify import notify_group
 from facilities.services.waiting import notify_waiters
-from facilities.services.windows import booking_window
+from facilities.services.windows import booking_window, lottery_hold
 from groups.models import Group
 from groups.services import group_is_registered_on
 from kyodo_center.dates import hhmm, jdate, local_datetime
@@ -70,9 +70,13 @@ class BookingRequest:
 
 
 def _check_booking_rules(
-    request: BookingRequest, *, now: dt.datetime, exclude_booking_id: int | None = None
+    request: BookingRequest,
+    *,
+    now: dt.datetime,
+    exclude_booking_id: int | None = None,
+    owner: str = BookingOwner.COUNTER,
 ) -> bool:
-    """Check every rule that needs no lock; return whether the registered-group window applied."""
+    """Check every rule; return whether the registered-group window applied."""
     room = request.room
     facility = room.facility
     if not room.is_active:
@@ -126,6 +130,21 @@ def _check_booking_rules(
             f"{jdate(request.day)}は受付開始前です。一般の予約は{jdate(last_day)}まで、"
             f"登録団体は{jdate(window.registered_until)}まで受け付けています。"
         )
+    # The centre's own events are booked before a lottery round opens; everything else waits
+    # until the round is over.
+    if owner == BookingOwner.COUNTER and not request.outside_booking_window:
+        held = lottery_hold(
+            room=room, day=request.day, start=period.lower, end=period.upper, now=now
+        )
+        if held is not None:
+            lottery_round, block_name = held
+            first_come = lottery_round.confirm_by + dt.timedelta(days=1)
+            raise FacilityError(
+                f"{jdate(request.day)}の{block_name}は{lottery_round}の対象です"
+                f"（申込み {jdate(lottery_round.applications_open_on)}〜"
+                f"{jdate(lottery_round.applications_close_on)}）。抽選で埋まらなかった区分は"
+                f"{jdate(first_come)}から先着順で受け付けます。"
+            )
 
     conflict = _first_conflict(room, period, exclude_booking_id=exclude_booking_id)
     if conflict is not None:
@@ -227,7 +246,7 @@ def insert_booking(
 
     ``registered_only``: online requests are for groups registered on the booking's day.
     ``series``: the 定期利用 (BookingSeries) the booking belongs to (services/series.py)."""
-    registered = _check_booking_rules(request, now=now)
+    registered = _check_booking_rules(request, now=now, owner=owner)
     if registered_only and not registered:
         raise FacilityError(
             f"{jdate(request.day)}は団体登録の有効期間外のため、オンラインでは予約できません。"
@@ -294,7 +313,9 @@ def booking_update(
         _check_owner(locked, acting_as)
         if locked.status != BookingStatus.ACTIVE:
             raise FacilityError("取り消された予約は変更できません。")
-        registered = _check_booking_rules(request, now=now, exclude_booking_id=locked.pk)
+        registered = _check_booking_rules(
+            request, now=now, exclude_booking_id=locked.pk, owner=locked.owner
+        )
         freed_room, freed_period = locked.room, locked.period
         locked.room = request.room
         locked.period = request.period

@@ -1,12 +1,15 @@
-"""Booking windows: how far ahead registered groups (◎) and everyone (○) may book."""
+"""Booking windows: how far ahead registered groups (◎) and everyone (○) may book, and the
+blocks a lottery (抽選) keeps from first-come booking until its round is over."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from facilities.models import Facility
-from kyodo_center.dates import add_months
+from django.utils import timezone
+
+from facilities.models import Facility, LotteryRound, Room
+from kyodo_center.dates import add_months, local_datetime
 
 
 @dataclass(frozen=True)
@@ -34,3 +37,32 @@ def booking_window(facility: Facility, today: dt.date) -> BookingWindow:
         registered_until=add_months(today, facility.registered_booking_months),
         general_until=add_months(today, facility.general_booking_months),
     )
+
+
+def lottery_hold(
+    *, room: Room, day: dt.date, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> tuple[LotteryRound, str] | None:
+    """The lottery round that keeps [start, end) of ``room`` on ``day`` from first-come booking
+    (with the block's name), or None.
+
+    A round holds the 午前/午後/夜間 blocks of its target month, except its excluded days, until
+    its confirmation deadline has passed; then they open first-come (services/lottery.py)."""
+    from facilities.selectors import facility_blocks  # selectors import this module
+
+    lottery_round = (
+        LotteryRound.objects.filter(
+            facility_id=room.facility_id,
+            target_month=day.replace(day=1),
+            confirm_by__gte=timezone.localdate(now),
+        )
+        .exclude(excluded_days__day=day)
+        .first()
+    )
+    if lottery_round is None:
+        return None
+    for block in facility_blocks(room.facility):
+        if local_datetime(day, block.start_time) < end and start < local_datetime(
+            day, block.end_time
+        ):
+            return lottery_round, block.name
+    return None

@@ -320,3 +320,5 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 FACILITIES_ONLINE_CANCEL_DAYS_BEFORE = int(os.environ.get("ONLINE_CANCEL_DAYS_BEFORE", "1"))
 # An online request not confirmed or refused within this many business days is overdue.
 FACILITIES_REQUEST_DUE_BUSINESS_DAYS = int(os.environ.get("REQUEST_DUE_BUSINESS_DAYS", "3"))
+# 抽選: how many blocks one group may apply for in one round.
+FACILITIES_LOTTERY_MAX_APPLICATIONS = int(os.environ.get("LOTTERY_MAX_APPLICATIONS", "10"))
