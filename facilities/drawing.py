@@ -98,7 +98,13 @@ def verify(data: Mapping[str, Any]) -> str:
         raise ValueError(f"抽選方式が違います: {data.get('algorithm')}")
     entries = [Entry(a["number"], a["applicant"], a["block"]) for a in data["applications"]]
     expected = draw(seed, entries)
-    published = {a["block"]: a["number"] for a in data["applications"] if a["result"] == "当選"}
+    published: dict[str, int] = {}
+    for application in data["applications"]:
+        if application["result"] == "当選":
+            block = application["block"]
+            if block in published:
+                raise ValueError(f"{block}: 公開結果に当選が2件あります。")
+            published[block] = application["number"]
     for block in sorted(set(expected) | set(published)):
         if expected.get(block) != published.get(block):
             raise ValueError(

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consultations.models import RetentionSetting
-from facilities.models import Closure, ClosureKind
+from facilities.models import Closure, ClosureKind, LotteryRound
 from facilities.services.closures import year_end_dates
 from groups import services as group_services
 from groups.models import PendingUpload
@@ -69,6 +69,17 @@ def test_daily_job_creates_this_and_next_winters_year_end_closures(facility):
     assert set(year_end_dates(today.year + 1)) <= closed  # next winter's, ahead of time
     daily_maintenance()  # idempotent
     assert Closure.objects.filter(facility=facility).count() == len(closed)
+
+
+def test_daily_job_schedules_the_lottery_rounds_from_the_default_calendar(facility):
+    out = daily_maintenance()
+    rounds = list(LotteryRound.objects.filter(facility=facility).order_by("target_month"))
+    # This month's round (unless its application period is over) and next month's.
+    assert len(rounds) in (1, 2)
+    assert rounds[-1].applications_open_on.day == facility.lottery_opens_day
+    assert f"抽選の日程: {len(rounds)}回分" in out
+    daily_maintenance()  # idempotent
+    assert LotteryRound.objects.count() == len(rounds)
 
 
 def test_daily_job_anonymises_consultations_past_retention(counter_user):

@@ -6,11 +6,15 @@ it can (no overlapping active bookings of a room, ordered periods, attendees ≥
 
 Locking (one order for the whole system, pretix's rule: lock what becomes scarce, late, once):
 
-    programs Event → facilities BookingSeries → Booking(s), in id order → groups Group
-        → facilities Room(s), in id order → Equipment, in id order
+    facilities LotteryRound → programs Event → facilities BookingSeries → Booking(s), in id
+        order → groups Group → facilities LotteryApplication → Room(s), in id order
+        → Equipment, in id order
 
 (A 定期利用 change or cancellation locks its series, then all its bookings at once in id
 order, before any room: services/series.py.)
+
+(抽選: an application takes its round FOR SHARE, then its group; the draw takes the round
+FOR UPDATE, then every room of the facility: services/lottery.py.)
 
 (A sequence gives the 利用承認書 number without a lock: services/approvals.py.)
 

@@ -1,7 +1,8 @@
 """Demo data of the centre itself: the Nerima centre, its two 多目的室, the 午前/午後/夜間
-blocks, lendable equipment, the year-end closures, one maintenance day and eighteen bookings
+blocks, lendable equipment, the year-end closures, one maintenance day, eighteen bookings
 (the past two weeks, today, the coming weeks; most by the demo registered groups, so
-``load_demo`` runs ``load_demo_groups`` first). Running it again changes nothing
+``load_demo`` runs ``load_demo_groups`` first), this month's and next month's lottery rounds and,
+while a round takes applications, a few applications. Running it again changes nothing
 (``python manage.py load_demo`` runs it for you)."""
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from facilities.models import (
     DisplayBlock,
     Equipment,
     Facility,
+    LotteryApplication,
+    LotteryRound,
     Room,
 )
 from facilities.services.bookings import BookingRequest, booking_create
 from facilities.services.closures import closure_ensure_year_end
 from facilities.services.common import BookingConflict, FacilityError
+from facilities.services.lottery import lottery_application_create, lottery_rounds_ensure
 from groups.models import Group
 from kyodo_center.dates import local_datetime
 from kyodo_center.history import HistoryCommand
@@ -147,7 +151,57 @@ class Command(HistoryCommand):
         )
 
         self._demo_bookings(facility, today)
-        self.stdout.write(f"{facility.name}: 部屋{len(rooms)}室、貸出備品、休館日、予約")
+        # After the bookings: a round holds its month's blocks from first-come booking.
+        lottery_rounds_ensure(facility=facility, today=today)
+        self._demo_lottery_applications(facility, today)
+        self.stdout.write(f"{facility.name}: 部屋{len(rooms)}室、貸出備品、休館日、予約、抽選")
+
+    def _demo_lottery_applications(self, facility: Facility, today: dt.date) -> None:
+        """While this month's round takes applications, four demo groups apply for blocks of
+        its target month (two of them for the same Saturday morning, so the draw decides).
+        A group that has applied already is left alone."""
+        lottery_round = (
+            LotteryRound.objects.filter(
+                facility=facility,
+                applications_open_on__lte=today,
+                applications_close_on__gte=today,
+                draw__isnull=True,
+            )
+            .order_by("target_month")
+            .first()
+        )
+        if lottery_round is None:
+            return
+        rooms = list(facility.rooms.order_by("sort_order"))
+        first_saturday = next_weekday(lottery_round.target_month, 5)
+        wishes = (
+            ("みどり", 0, first_saturday, "午前", "定例会"),
+            ("むすび", 0, first_saturday, "午前", "子育て講座"),
+            ("むすび", 1, first_saturday + dt.timedelta(days=7), "午後", "親子ひろば"),
+            ("IT", 1, first_saturday, "夜間", "スマホ相談会"),
+            ("傾聴", 0, first_saturday + dt.timedelta(days=3), "夜間", "傾聴ボランティア研修"),
+        )
+        for booker, room_index, day, block, purpose in wishes:
+            group = Group.objects.filter(name=GROUP_BOOKERS[booker]).first()
+            if (
+                group is None
+                or LotteryApplication.objects.filter(
+                    round=lottery_round, group=group, purpose=purpose
+                ).exists()
+            ):
+                continue
+            try:
+                lottery_application_create(
+                    lottery_round=lottery_round,
+                    group=group,
+                    room=rooms[room_index],
+                    day=day,
+                    block_name=block,
+                    purpose=purpose,
+                    attendees=10,
+                )
+            except FacilityError as error:  # said, not hidden
+                self.stdout.write(f"デモの抽選申込「{purpose}」は登録しませんでした: {error}")
 
     def _demo_bookings(self, facility: Facility, today: dt.date) -> None:
         """Bookings in the past two weeks, today and the coming weeks (some far ahead, which
