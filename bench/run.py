@@ -5,7 +5,8 @@
 2. Generates a realistic data set in two steps — 10^3 bookings, then the full size (10^5 by
    default, ``--bookings 1000000`` for 10^6) — plus 1,000 registered groups, 10^4
    consultations and 500 events with registrations; after each step it counts each page's
-   queries and times the uncached month view in-process.
+   queries and times the uncached month view in-process. Then it draws a lottery round of
+   1,000 groups × 10 applications (bench/lottery_draw.py) and times it.
 3. Starts gunicorn with production settings on loopback (2 workers, as the Dockerfile does on
    this 2-core machine) and drives every page with wrk (Debian package) for a bounded time,
    16 connections, then prints requests/s, p50/p95 latency, errors and the ratio of each
@@ -35,6 +36,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `python bench/run.py`: the apps and tests/ import from the root
 
+from bench.lottery_draw import describe as describe_lottery  # noqa: E402
+from bench.lottery_draw import measure_lottery_draw  # noqa: E402
 from tests.processes import database_url, free_port, start_gunicorn  # noqa: E402
 
 BENCH_DB = "kyodo_bench"
@@ -362,7 +365,7 @@ def prepare_database() -> dict[str, str]:
     django.setup()
     from django.core.management import call_command
 
-    from facilities.models import Booking, Facility
+    from facilities.models import Booking, Facility, LotteryApplication, LotteryRound
     from programs.models import Event, Registration
 
     print(f"bench database: {BENCH_DB}; migrating and loading demo data…", flush=True)
@@ -375,6 +378,9 @@ def prepare_database() -> dict[str, str]:
     # Start from generated data only (the demo's events hold room bookings and registrations).
     Registration.objects.all().delete()
     Event.objects.all().delete()
+    # The demo's lottery rounds would hold the month the booking POSTs go to.
+    LotteryApplication.objects.all().delete()
+    LotteryRound.objects.all().delete()
     Booking.objects.all().delete()
     return env
 
@@ -599,6 +605,7 @@ def report(
     results: dict[str, Any],
     peaks: list[float],
     started: float,
+    lottery: dict[str, Any],
 ) -> None:
     """The table on stdout and the same as JSON under bench/results/."""
     from django.utils import timezone
@@ -622,6 +629,7 @@ def report(
         "pages": results,
         "queries": {"small": small, "large": large},
         "worker_peak_memory_mb": peaks,
+        "lottery_draw": lottery,
         "total_seconds": round(time.monotonic() - started, 1),
     }
     print_table(summary)
@@ -642,6 +650,8 @@ def main() -> None:
     add_full_size_bookings(args.bookings, site.next_last_day)
     large = measure_data_step(site)
     data_seconds = round(time.monotonic() - data_started, 1)
+    lottery = measure_lottery_draw(site.today)
+    print(f"  {describe_lottery(lottery)}", flush=True)
     results, peaks = load_with_wrk(site, env, args)
     report(
         args,
@@ -651,6 +661,7 @@ def main() -> None:
         results=results,
         peaks=peaks,
         started=started,
+        lottery=lottery,
     )
 
 
@@ -693,6 +704,7 @@ def print_table(summary: dict[str, Any]) -> None:
         f"{small['bookings']} bookings, {large['month_uncached_ms']} ms at {large['bookings']} "
         f"(×{large['month_uncached_ms'] / small['month_uncached_ms']:.2f})"
     )
+    print(describe_lottery(summary["lottery_draw"]))
     print(f"worker peak memory (VmHWM): {summary['worker_peak_memory_mb']} MB")
     print(f"total time: {summary['total_seconds']} s")
 

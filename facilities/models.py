@@ -804,7 +804,9 @@ class ApplicationChannel(models.TextChoices):
     COUNTER = "counter", _("窓口")
 
 
-@track
+# The draw's results are recorded by the draw itself (LotteryDraw, with who and when, and the
+# digest of every result), not row by row: 10,000 history rows would double the draw's time.
+@track(exclude=("result", "result_note", "booking", "result_notified_at"))
 class LotteryApplication(models.Model):
     """A registered group's application for one block of a lottery; its number (申込番号) is
     its id, published with the draw's result (without the group's name)."""

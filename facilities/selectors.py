@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -27,6 +28,7 @@ from facilities.models import (
     LotteryApplication,
     LotteryDraw,
     LotteryPhase,
+    LotteryResult,
     LotteryRound,
     Room,
     WaitingEntry,
@@ -244,6 +246,12 @@ class RoomDay:
     free: list[Interval] = field(default_factory=list)
     booked: list[Interval] = field(default_factory=list)
 
+    @property
+    def held(self) -> bool:
+        """A lottery holds the room's blocks (抽選受付中・抽選待ち): its free times are not
+        bookable first-come, so the day view does not list them."""
+        return any(state.css == LOTTERY_OPEN.css for _, state in self.blocks)
+
 
 @dataclass
 class DayAvailability:
@@ -253,6 +261,8 @@ class DayAvailability:
     closures: list[Closure]
     rooms: list[RoomDay]
     holiday: str = ""  # the national holiday's name (祝日), "" on other days
+    # The lottery round that holds the day (its page is linked from the calendar), or None.
+    lottery_round: LotteryRound | None = None
 
 
 @dataclass
@@ -371,6 +381,7 @@ def _availability(
                     closures=closures,
                     rooms=room_days,
                     holiday=holidays.get(day, ""),
+                    lottery_round=held[0] if held else None,
                 )
             )
         result.append(FacilityAvailability(facility, blocks, rooms, facility_days, window))
@@ -673,27 +684,63 @@ def block_key(application: LotteryApplication) -> str:
     return f"{application.room_id}/{start.date().isoformat()}/{start:%H:%M}"
 
 
-def applicant_codes(applications: list[LotteryApplication]) -> dict[int, str]:
+@dataclass
+class ApplicationRow:
+    """An application as the draw and its publication need it (no model instance: a round of
+    10,000 applications is read in one narrow query, its block key computed by PostgreSQL)."""
+
+    number: int
+    group_id: int
+    room_id: int
+    block: str  # block_key: "<room id>/<day>/<start HH:MM>"
+    block_name: str
+    result: str = ""
+    note: str = ""
+
+    @property
+    def day(self) -> dt.date:
+        return dt.date.fromisoformat(self.block.split("/")[1])
+
+
+def lottery_application_rows(lottery_round: LotteryRound) -> list[ApplicationRow]:
+    """The round's applications not withdrawn, by number (one query)."""
+    key = RawSQL(
+        "facilities_lotteryapplication.room_id || '/' || to_char(lower("
+        "facilities_lotteryapplication.period) AT TIME ZONE %s, 'YYYY-MM-DD/HH24:MI')",
+        [settings.TIME_ZONE],
+    )
+    return [
+        ApplicationRow(*values)
+        for values in LotteryApplication.objects.filter(
+            round=lottery_round, withdrawn_at__isnull=True
+        )
+        .annotate(block=key)
+        .values_list("pk", "group_id", "room_id", "block", "block_name", "result", "result_note")
+        .order_by("pk")
+    ]
+
+
+def applicant_codes(rows: list[ApplicationRow]) -> dict[int, str]:
     """A code per group (A001, A002 … in the order of each group's first application number):
     the published result shows which applications share an applicant, never who it is."""
     first: dict[int, int] = {}
-    for application in sorted(applications, key=lambda a: a.pk):
-        first.setdefault(application.group_id, application.pk)
+    for row in sorted(rows, key=lambda r: r.number):
+        first.setdefault(row.group_id, row.number)
     ordered = sorted(first, key=first.__getitem__)
     return {group_id: f"A{index:03d}" for index, group_id in enumerate(ordered, start=1)}
 
 
-def lottery_published_result(lottery_round: LotteryRound, *, seed: str) -> dict[str, Any]:
+RESULT_LABELS = {value: str(label) for value, label in LotteryResult.choices}
+
+
+def published_result(
+    lottery_round: LotteryRound, *, seed: str, rows: list[ApplicationRow], rooms: dict[int, str]
+) -> dict[str, Any]:
     """What the centre publishes after the draw (and hashes into LotteryDraw.result_digest):
     the seed, its commitment and every application by number, with an applicant code and no
-    name. Two queries (applications with their rooms; the round's facility is given)."""
-    applications = list(
-        LotteryApplication.objects.filter(round=lottery_round, withdrawn_at__isnull=True)
-        .exclude(result="")
-        .select_related("room")
-        .order_by("pk")
-    )
-    drawn = [a for a in applications if not a.result_note]
+    name; the applications whose block could not be drawn are listed apart, with the reason."""
+    decided = [row for row in rows if row.result]
+    drawn = [row for row in decided if not row.note]
     codes = applicant_codes(drawn)
     return {
         "round": str(lottery_round),
@@ -704,21 +751,43 @@ def lottery_published_result(lottery_round: LotteryRound, *, seed: str) -> dict[
         "seed": seed,
         "applications": [
             {
-                "number": a.pk,
-                "applicant": codes[a.group_id],
-                "block": block_key(a),
-                "room": a.room.name,
-                "date": timezone.localdate(a.start).isoformat(),
-                "block_name": a.block_name,
-                "result": a.get_result_display(),
+                "number": row.number,
+                "applicant": codes[row.group_id],
+                "block": row.block,
+                "room": rooms[row.room_id],
+                "date": row.block.split("/")[1],
+                "block_name": row.block_name,
+                "result": RESULT_LABELS[row.result],
             }
-            for a in drawn
+            for row in drawn
         ],
         "not_drawn": [
-            {"number": a.pk, "block": block_key(a), "reason": a.result_note}
-            for a in applications
-            if a.result_note
+            {"number": row.number, "block": row.block, "reason": row.note}
+            for row in decided
+            if row.note
         ],
+    }
+
+
+def lottery_published_result(lottery_round: LotteryRound, *, seed: str) -> dict[str, Any]:
+    """``published_result`` of a drawn round, read back (two queries: rooms, applications)."""
+    rooms = dict(
+        Room.objects.filter(facility_id=lottery_round.facility_id).values_list("pk", "name")
+    )
+    return published_result(
+        lottery_round, seed=seed, rows=lottery_application_rows(lottery_round), rooms=rooms
+    )
+
+
+def lottery_not_drawn_blocks(lottery_round: LotteryRound) -> dict[int, tuple[str, dt.date, str]]:
+    """Application number → (room name, day, 区分) of the applications whose block was not
+    drawn (the published result names them by block key only), for the public result page
+    (one query, a few rows)."""
+    return {
+        a.pk: (a.room.name, timezone.localdate(a.start), a.block_name)
+        for a in LotteryApplication.objects.filter(round=lottery_round, withdrawn_at__isnull=True)
+        .exclude(result_note="")
+        .select_related("room")
     }
 
 
@@ -782,6 +851,16 @@ def open_lottery_rounds(*, now: dt.datetime) -> list[LotteryRound]:
         .select_related("facility")
         .prefetch_related("excluded_days")
         .order_by("target_month", "facility_id")
+    )
+
+
+def next_lottery_round(*, now: dt.datetime) -> LotteryRound | None:
+    """The next round to open for applications (what a group reads when none is open)."""
+    return (
+        LotteryRound.objects.filter(applications_open_on__gt=timezone.localdate(now))
+        .select_related("facility")
+        .order_by("applications_open_on", "facility_id")
+        .first()
     )
 
 
