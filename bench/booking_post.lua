@@ -4,13 +4,16 @@
 -- Environment (set by bench/run.py): BENCH_COOKIE, BENCH_CSRF, BENCH_ROOMS, BENCH_GROUP,
 -- BENCH_DAY_OFFSETS (open days, counted from today), BENCH_TODAY (YYYY-MM-DD), BENCH_THREADS,
 -- BENCH_ONLINE, BENCH_SLOT_OFFSET (slots already taken by an earlier run), BENCH_SESSIONS
--- (online: "cookie|token^cookie|token…", one signed-in account per group, used in turn).
+-- (online: "cookie|token^cookie|token…", one signed-in account per group, used in turn),
+-- BENCH_OWN_DAYS=1 (the rush: one connection per thread, each thread books only its own days,
+-- thread t the offsets t, t + threads, …, with its own account).
 
 local created = 0
 local counter = 0
 local thread_count = tonumber(os.getenv("BENCH_THREADS") or "1")
 local online = os.getenv("BENCH_ONLINE") == "1"
 local slot_offset = tonumber(os.getenv("BENCH_SLOT_OFFSET") or "0")
+local own_days = os.getenv("BENCH_OWN_DAYS") == "1"
 local sessions = {}
 for entry in string.gmatch(os.getenv("BENCH_SESSIONS") or "", "[^^]+") do
   local cookie, token = string.match(entry, "([^|]+)|([^|]+)")
@@ -32,11 +35,10 @@ end
 local y, m, d = string.match(os.getenv("BENCH_TODAY") or "2026-01-01", "(%d+)-(%d+)-(%d+)")
 local today = os.time({year = tonumber(y), month = tonumber(m), day = tonumber(d), hour = 12})
 
-local function slot(index)
-  local slots_per_day = 26 -- 9:00 .. 21:30
-  local per_day = slots_per_day * #rooms
-  local day_offset = offsets[(math.floor(index / per_day) % #offsets) + 1]
-  local within = index % per_day
+local per_day = 26 * #rooms -- 30-minute slots 9:00 .. 21:30 in each room
+
+-- The within-th slot of a day: the rooms in turn, then the next half hour.
+local function slot_on(day_offset, within)
   local room = rooms[(within % #rooms) + 1]
   local slot_no = math.floor(within / #rooms)
   local minutes = 9 * 60 + slot_no * 30
@@ -46,10 +48,27 @@ local function slot(index)
   return room, day, start_time, end_time
 end
 
+-- Shared numbering: slot index of all threads, day after day.
+local function slot(index)
+  return slot_on(offsets[(math.floor(index / per_day) % #offsets) + 1], index % per_day)
+end
+
+-- BENCH_OWN_DAYS: the n-th slot of this thread, on its own days only.
+local function own_slot(n)
+  local day_no = (thread_id or 0) + thread_count * math.floor(n / per_day)
+  return slot_on(offsets[(day_no % #offsets) + 1], n % per_day)
+end
+
 function request()
-  local index = slot_offset + counter * thread_count + (thread_id or 0)
+  local index, room, day, start_time, end_time
+  if own_days then
+    index = thread_id or 0 -- picks this thread's account below
+    room, day, start_time, end_time = own_slot(counter)
+  else
+    index = slot_offset + counter * thread_count + (thread_id or 0)
+    room, day, start_time, end_time = slot(index)
+  end
   counter = counter + 1
-  local room, day, start_time, end_time = slot(index)
   local headers = {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = os.getenv("BENCH_COOKIE"),

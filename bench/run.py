@@ -11,7 +11,14 @@
    this 2-core machine) and drives every page with wrk (Debian package) for a bounded time,
    16 connections, then prints requests/s, p50/p95 latency, errors and the ratio of each
    page's throughput to /healthz measured in the same run, and each worker's peak memory.
-4. Writes the same as JSON under bench/results/ (gitignored).
+4. The rush (a booking window opens): 30 s in which 64 connections read month and day views
+   while 8 connections make online requests, each on days of its own; reads and writes p95,
+   errors, double bookings (counted in the database afterwards) and the page cache's hit rate.
+5. Bytes on the wire for the month view, the day view and events.ics, with and without
+   ``Accept-Encoding: gzip``, and the 304 a conditional GET gets.
+6. Slow clients (bench/slow_clients.py): 50 slowloris connections against gunicorn, through
+   deploy/nginx.conf and straight, while /healthz and a booking must answer within 1 s.
+7. Writes all of it as JSON under bench/results/ (gitignored).
 """
 
 from __future__ import annotations
@@ -38,9 +45,11 @@ sys.path.insert(0, str(ROOT))  # `python bench/run.py`: the apps and tests/ impo
 
 from bench.lottery_draw import describe as describe_lottery  # noqa: E402
 from bench.lottery_draw import measure_lottery_draw  # noqa: E402
+from bench.slow_clients import ensure_nginx, measure_slow_clients, print_slow_clients  # noqa: E402
 from tests.processes import database_url, free_port, start_gunicorn  # noqa: E402
 
-BENCH_DB = "kyodo_bench"
+# BENCH_DATABASE: another name, for two bench runs side by side on one server.
+BENCH_DB = os.environ.get("BENCH_DATABASE", "kyodo_bench")
 SECRET = "bench-only-secret-key-" + "k3Jq9Vx2Lr7Tz5Wm8Np4Hs6Bd1Gf0Yc" * 2
 
 
@@ -252,16 +261,9 @@ def wait_until_up(port: int, timeout: float = 30) -> None:
     raise SystemExit("gunicorn did not start")
 
 
-def run_wrk(
-    url: str,
-    *,
-    duration: int,
-    connections: int,
-    threads: int,
-    script: Path,
-    headers: list[str],
-    env: dict[str, str] | None = None,
-) -> dict[str, Any]:
+def wrk_command(
+    url: str, *, duration: int, connections: int, threads: int, script: Path, headers: list[str]
+) -> list[str]:
     command = [
         "wrk",
         f"-t{threads}",
@@ -274,10 +276,35 @@ def run_wrk(
     ]
     for header in headers:
         command += ["-H", header]
-    command.append(url)
+    return [*command, url]
+
+
+def run_wrk(
+    url: str,
+    *,
+    duration: int,
+    connections: int,
+    threads: int,
+    script: Path,
+    headers: list[str],
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    command = wrk_command(
+        url,
+        duration=duration,
+        connections=connections,
+        threads=threads,
+        script=script,
+        headers=headers,
+    )
     output = subprocess.run(
         command, capture_output=True, text=True, timeout=duration + 60, env=env, check=True
     ).stdout
+    return parse_wrk(output)
+
+
+def parse_wrk(output: str) -> dict[str, Any]:
+    """The BENCH_JSON line bench/report.lua prints, with the derived figures."""
     match = re.search(r"BENCH_JSON (\{.*\})", output)
     if not match:
         raise SystemExit(f"wrk printed no result:\n{output}")
@@ -347,9 +374,17 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--rush-duration",
+        type=int,
+        help="seconds of the rush (default 30; 3 × --duration when that is under 10)",
+    )
     args = parser.parse_args()
+    if args.rush_duration is None:
+        args.rush_duration = 30 if args.duration >= 10 else 3 * args.duration
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian package wrk; `make bench` installs it)")
+    ensure_nginx()  # the slow-clients step's; installed now rather than after the data step
     return args
 
 
@@ -392,7 +427,6 @@ def add_first_step_data() -> BenchSite:
     from django.utils import timezone
 
     from facilities.models import Facility, Room
-    from groups.models import Group
 
     today = timezone.localdate()
     facility = Facility.objects.get()
@@ -402,9 +436,7 @@ def add_first_step_data() -> BenchSite:
     month_start = today.replace(day=1)
     month_end = add_months_to(month_start, 1) - dt.timedelta(days=1)
     add_bookings(((month_end - month_start).days + 1) * 52, month_end)
-    group = Group.objects.filter(registration_number__startswith=f"{today.year}").first() or (
-        Group.objects.filter(registration_number__contains="-B").first()
-    )
+    group = bench_site_group(today)
     month = f"{today:%Y-%m}"
     return BenchSite(
         today=today,
@@ -422,6 +454,15 @@ def add_first_step_data() -> BenchSite:
         },
         clerk_pages={"grid"},
         next_last_day=month_start - dt.timedelta(days=1),
+    )
+
+
+def bench_site_group(today: dt.date) -> Any:
+    """The registered bench group the counter's booking POSTs book for."""
+    from groups.models import Group
+
+    return Group.objects.filter(registration_number__startswith=f"{today.year}").first() or (
+        Group.objects.filter(registration_number__contains="-B").first()
     )
 
 
@@ -596,6 +637,287 @@ def load_with_wrk(
     return results, peaks
 
 
+# --- The rush, bytes on the wire --------------------------------------------------------------
+RUSH_READERS = 64
+RUSH_WRITERS = 8  # one wrk thread each, so each books only its own days (booking_post.lua)
+SLOW_CLIENT_DAYS = 3  # kept free for the slow-clients step's booking probes
+
+
+def free_day_offsets(site: BenchSite) -> list[int]:
+    """post_day_offsets on which the bench rooms have no booking yet (the POST runs before
+    took the first ones)."""
+    from django.utils import timezone
+
+    from facilities.models import Booking
+    from kyodo_center.dates import local_datetime
+
+    offsets = post_day_offsets(site.facility)
+    if not offsets:
+        return []
+    first = local_datetime(site.today + dt.timedelta(days=min(offsets)), dt.time(0))
+    taken = {
+        timezone.localtime(period.lower).date()
+        for period in Booking.objects.filter(
+            room__in=site.rooms, period__startswith__gte=first
+        ).values_list("period", flat=True)
+    }
+    return [offset for offset in offsets if site.today + dt.timedelta(days=offset) not in taken]
+
+
+def rush_paths(site: BenchSite) -> list[str]:
+    """What residents read when a window opens: three months and four days (one of them a day
+    being booked). Seven paths: prime to the cookie's every third request."""
+    month_start = site.today.replace(day=1)
+    months = [add_months_to(month_start, n) for n in range(3)]
+    days = [site.today + dt.timedelta(days=n) for n in (1, 3, 7, 14)]
+    return [f"/facilities/availability/?month={month:%Y-%m}" for month in months] + [
+        f"/facilities/availability/{day.isoformat()}/" for day in days
+    ]
+
+
+def page_cache_counts(log: str) -> dict[str, int]:
+    """Hits and misses summed over the workers' exit lines (bench/gunicorn_stats.py)."""
+    lines = re.findall(r"BENCH_PAGE_CACHE pid=\d+ hits=(\d+) misses=(\d+)", log)
+    return {
+        "workers_reporting": len(lines),
+        "hits": sum(int(hits) for hits, _ in lines),
+        "misses": sum(int(misses) for _, misses in lines),
+    }
+
+
+def double_bookings() -> int:
+    """Pairs of active bookings of one room whose times overlap (the exclusion constraint
+    allows none; counted anyway, over the whole table)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM facilities_booking a JOIN facilities_booking b "
+            "ON a.room_id = b.room_id AND a.id < b.id AND a.period && b.period "
+            "WHERE a.status = 'active' AND b.status = 'active'"
+        )
+        return cursor.fetchone()[0]
+
+
+def measure_rush(
+    site: BenchSite, env: dict[str, str], args: argparse.Namespace, day_offsets: list[int]
+) -> dict[str, Any]:
+    """The opening of a booking window: RUSH_READERS connections read month and day views
+    while RUSH_WRITERS connections make online requests (仮予約) of as many groups, each on
+    its own days. gunicorn is fresh, with bench/gunicorn_stats.py to count page-cache hits."""
+    from django.utils.crypto import get_random_string
+
+    from facilities.models import Booking
+
+    duration = args.rush_duration
+    if len(day_offsets) < RUSH_WRITERS:
+        print(f"  (only {len(day_offsets)} free days: some writers share days)", flush=True)
+    sessions = group_account_sessions(RUSH_WRITERS)
+    port = free_port()
+    with tempfile.TemporaryDirectory() as scratch:
+        base = f"http://127.0.0.1:{port}"
+        report_lua = (ROOT / "bench" / "report.lua").read_text()
+        read_script = Path(scratch) / "read.lua"
+        read_script.write_text((ROOT / "bench" / "rush_read.lua").read_text() + "\n" + report_lua)
+        write_script = Path(scratch) / "write.lua"
+        write_script.write_text(
+            (ROOT / "bench" / "booking_post.lua").read_text() + "\n" + report_lua
+        )
+        read_env = dict(
+            os.environ,
+            BENCH_PATHS=",".join(rush_paths(site)),
+            # A returning visitor's CSRF cookie (valid form: a malformed one would be replaced).
+            BENCH_VISITOR_COOKIE=f"csrftoken={get_random_string(32)}",
+            BENCH_COOKIE_EVERY="3",
+        )
+        write_env = dict(
+            os.environ,
+            BENCH_ROOMS=",".join(str(room.pk) for room in site.rooms),
+            BENCH_DAY_OFFSETS=",".join(map(str, day_offsets)),
+            BENCH_TODAY=site.today.isoformat(),
+            BENCH_THREADS=str(RUSH_WRITERS),
+            BENCH_ONLINE="1",
+            BENCH_OWN_DAYS="1",
+            BENCH_SESSIONS="^".join(f"{cookie}|{token}" for cookie, token in sessions),
+        )
+        log_path = Path(scratch) / "gunicorn.log"
+        with log_path.open("w") as log:
+            server = start_gunicorn(
+                env,
+                port,
+                "--log-level",
+                "warning",
+                "-c",
+                str(ROOT / "bench" / "gunicorn_stats.py"),
+                workers=args.workers,
+                start_new_session=True,
+                stderr=log,
+            )
+        wrk_processes: list[subprocess.Popen] = []
+        try:
+            wait_until_up(port)
+            # Opens each worker's database connection; /healthz never touches the page cache.
+            run_wrk(
+                base + "/healthz",
+                duration=1,
+                connections=4,
+                threads=1,
+                script=ROOT / "bench" / "report.lua",
+                headers=[],
+            )
+            before = Booking.objects.count()
+            readers = subprocess.Popen(
+                wrk_command(
+                    base + "/",
+                    duration=duration,
+                    connections=RUSH_READERS,
+                    threads=2,
+                    script=read_script,
+                    headers=[],
+                ),
+                stdout=subprocess.PIPE,
+                text=True,
+                env=read_env,
+            )
+            wrk_processes.append(readers)
+            writers = subprocess.Popen(
+                wrk_command(
+                    base + "/facilities/requests/new/",
+                    duration=duration,
+                    connections=RUSH_WRITERS,
+                    threads=RUSH_WRITERS,
+                    script=write_script,
+                    headers=[],
+                ),
+                stdout=subprocess.PIPE,
+                text=True,
+                env=write_env,
+            )
+            wrk_processes.append(writers)
+            reads = parse_wrk(readers.communicate(timeout=duration + 60)[0])
+            writes = parse_wrk(writers.communicate(timeout=duration + 60)[0])
+            created = Booking.objects.count() - before
+        finally:
+            for process in wrk_processes:  # only if something above failed
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        counts = page_cache_counts(log_path.read_text())
+    lookups = counts["hits"] + counts["misses"]
+    result = {
+        "duration_s": duration,
+        "readers": RUSH_READERS,
+        "writers": RUSH_WRITERS,
+        # Each writer books half-hour slots of two rooms on its own days; past these it would
+        # come back to its first slots and be refused (an error in the table).
+        "slots_per_writer": len(day_offsets) // RUSH_WRITERS * 26 * len(site.rooms),
+        "reads": reads,
+        "writes": writes,
+        "bookings_created": created,
+        "errors": reads["errors"] + writes["errors"],
+        "double_bookings": double_bookings(),
+        "page_cache": {
+            **counts,
+            "hit_rate": round(counts["hits"] / lookups, 3) if lookups else None,
+        },
+    }
+    print(
+        f"  rush: reads {reads['rps']} req/s p95 {reads['p95_ms']} ms, writes {writes['rps']} "
+        f"req/s p95 {writes['p95_ms']} ms, {created} bookings",
+        flush=True,
+    )
+    return result
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    total_bytes: int  # status line, headers and body, as received
+
+
+def raw_get(port: int, path: str, headers: dict[str, str]) -> Answer:
+    """One GET over a fresh connection, every byte the server sent counted."""
+    lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    received = b""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode("ascii"))
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    parsed = {}
+    for line in header_lines:
+        name, _, value = line.partition(":")
+        parsed[name.strip().lower()] = value.strip()
+    return Answer(int(status_line.split()[1]), parsed, body, len(received))
+
+
+def measure_wire_bytes(site: BenchSite, env: dict[str, str]) -> dict[str, Any]:
+    """Bytes of the month view, the day view and events.ics as sent to a client that does not
+    accept gzip and to one that does, and a conditional GET with the ETag it was given."""
+    import gzip
+
+    pages = {
+        "month": site.pages["month"],
+        "day": site.pages["day"],
+        "events.ics": "/programs/events.ics",
+    }
+    port = free_port()
+    server = start_gunicorn(env, port, "--log-level", "warning", workers=1, start_new_session=True)
+    result: dict[str, Any] = {}
+    try:
+        wait_until_up(port)
+        for name, path in pages.items():
+            raw_get(port, path, {})  # fills the page cache
+            plain = raw_get(port, path, {})
+            packed = raw_get(port, path, {"Accept-Encoding": "gzip, deflate, br"})
+            compressed = packed.headers.get("content-encoding") == "gzip"
+            if plain.status != 200 or packed.status != 200:
+                raise SystemExit(f"{path} answered {plain.status} / {packed.status}")
+            if compressed and gzip.decompress(packed.body) != plain.body:
+                raise SystemExit(f"{path}: the gzip body is not the page")
+            etag = packed.headers.get("etag", "")
+            again = raw_get(
+                port, path, {"Accept-Encoding": "gzip, deflate, br", "If-None-Match": etag}
+            )
+            result[name] = {
+                "plain_bytes": plain.total_bytes,
+                "plain_body": len(plain.body),
+                "gzip_bytes": packed.total_bytes,
+                "gzip_body": len(packed.body),
+                "compressed": compressed,
+                "etag": etag,
+                "cache_control": packed.headers.get("cache-control", ""),
+                "conditional_status": again.status,
+                "conditional_bytes": again.total_bytes,
+            }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return result
+
+
+def slow_clients_step(
+    site: BenchSite, env: dict[str, str], args: argparse.Namespace, day_offsets: list[int]
+) -> dict[str, Any]:
+    """bench/slow_clients.py on the bench database, its booking probes on ``day_offsets``."""
+    cookie, csrf_token = clerk_session()
+    return measure_slow_clients(
+        env,
+        cookie=cookie,
+        csrf_token=csrf_token,
+        group=site.group.pk,
+        rooms=[room.pk for room in site.rooms],
+        days=[site.today + dt.timedelta(days=offset) for offset in day_offsets],
+        workers=args.workers,
+    )
+
+
 def report(
     args: argparse.Namespace,
     *,
@@ -606,6 +928,9 @@ def report(
     peaks: list[float],
     started: float,
     lottery: dict[str, Any],
+    rush: dict[str, Any],
+    wire: dict[str, Any],
+    slow_clients: dict[str, Any],
 ) -> None:
     """The table on stdout and the same as JSON under bench/results/."""
     from django.utils import timezone
@@ -630,6 +955,9 @@ def report(
         "queries": {"small": small, "large": large},
         "worker_peak_memory_mb": peaks,
         "lottery_draw": lottery,
+        "rush": rush,
+        "wire_bytes": wire,
+        "slow_clients": slow_clients,
         "total_seconds": round(time.monotonic() - started, 1),
     }
     print_table(summary)
@@ -653,6 +981,10 @@ def main() -> None:
     lottery = measure_lottery_draw(site.today)
     print(f"  {describe_lottery(lottery)}", flush=True)
     results, peaks = load_with_wrk(site, env, args)
+    free_days = free_day_offsets(site)
+    rush = measure_rush(site, env, args, free_days[:-SLOW_CLIENT_DAYS])
+    wire = measure_wire_bytes(site, env)
+    slow_clients = slow_clients_step(site, env, args, free_days[-SLOW_CLIENT_DAYS:])
     report(
         args,
         small=small,
@@ -662,6 +994,9 @@ def main() -> None:
         peaks=peaks,
         started=started,
         lottery=lottery,
+        rush=rush,
+        wire=wire,
+        slow_clients=slow_clients,
     )
 
 
@@ -706,7 +1041,47 @@ def print_table(summary: dict[str, Any]) -> None:
     )
     print(describe_lottery(summary["lottery_draw"]))
     print(f"worker peak memory (VmHWM): {summary['worker_peak_memory_mb']} MB")
-    print(f"total time: {summary['total_seconds']} s")
+    print_rush(summary["rush"])
+    print_wire_bytes(summary["wire_bytes"])
+    print_slow_clients(summary["slow_clients"])
+    print(f"\ntotal time: {summary['total_seconds']} s")
+
+
+def print_rush(rush: dict[str, Any]) -> None:
+    reads, writes, cache = rush["reads"], rush["writes"], rush["page_cache"]
+    print(
+        f"\nthe rush, {rush['duration_s']} s: {rush['readers']} connections read month and day "
+        f"views (every 3rd with a CSRF cookie) while {rush['writers']} make online requests"
+    )
+    header = f"{'':<8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'errors':>8}"
+    print(header)
+    print("-" * len(header))
+    for name, data in (("reads", reads), ("writes", writes)):
+        print(
+            f"{name:<8}{data['rps']:>9}{data['p50_ms']:>9}{data['p95_ms']:>9}"
+            f"{round(data['max_us'] / 1000, 1):>9}{data['errors']:>8}"
+        )
+    rate = f"{cache['hit_rate']:.1%}" if cache["hit_rate"] is not None else "-"
+    print(
+        f"bookings made: {rush['bookings_created']}, double bookings: {rush['double_bookings']}, "
+        f"page cache hit rate: {rate} ({cache['hits']} hits, {cache['misses']} misses, "
+        f"{cache['workers_reporting']} workers reporting); "
+        f"{rush['slots_per_writer']} free slots per writer"
+    )
+
+
+def print_wire_bytes(wire: dict[str, Any]) -> None:
+    print("\nbytes on the wire (headers + body; body in brackets)")
+    header = f"{'page':<12}{'plain':>17}{'gzip':>16}{'saved':>8}{'If-None-Match':>16}"
+    print(header)
+    print("-" * len(header))
+    for name, data in wire.items():
+        saved = 1 - data["gzip_bytes"] / data["plain_bytes"]
+        conditional = f"{data['conditional_status']}, {data['conditional_bytes']} B"
+        print(
+            f"{name:<12}{data['plain_bytes']:>8} ({data['plain_body']:>6})"
+            f"{data['gzip_bytes']:>7} ({data['gzip_body']:>6}){saved:>8.0%}{conditional:>16}"
+        )
 
 
 if __name__ == "__main__":

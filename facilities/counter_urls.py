@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from facilities import series_views, views
+from facilities import lottery_counter, series_views, views
 
 app_name = "bookings"
 
@@ -22,4 +22,11 @@ urlpatterns = [
     path("requests/", views.OnlineRequestListView.as_view(), name="requests"),
     path("<int:pk>/confirm/", views.RequestConfirmView.as_view(), name="confirm"),
     path("<int:pk>/refuse/", views.RequestRefuseView.as_view(), name="refuse"),
+    # 抽選: applications for groups that phone or visit, and wins confirmed by telephone
+    path("lottery/", lottery_counter.CounterLotteryView.as_view(), name="lottery"),
+    path(
+        "<int:pk>/lottery-confirm/",
+        lottery_counter.CounterLotteryConfirmView.as_view(),
+        name="lottery_confirm",
+    ),
 ]

@@ -37,7 +37,43 @@ def slot_choices(facility: Facility | None, *, for_end: bool) -> list[tuple[str,
     return choices
 
 
-class BookingForm(JapaneseInputMixin, forms.Form):
+class GroupPickerMixin:
+    """The counter forms' registered-group picker: ``group_query`` (検索) narrows ``group`` to
+    the matching registered groups, so the select never lists every group."""
+
+    current_group_id: int | None = None
+
+    def _value(self, name: str) -> str:
+        if self.is_bound:
+            return str(self.data.get(self.add_prefix(name), "") or "")
+        value = self.initial.get(name, "")
+        return str(getattr(value, "pk", value) or "")
+
+    def _limit_group_choices(self) -> None:
+        """Offer currently registered groups matching the search (and the one already chosen),
+        not all of them; a booking being changed keeps its group even if it has since lapsed."""
+        registered = Group.objects.filter(registered_on_q(timezone.localdate()))
+        query = self._value("group_query").strip()
+        selected = self._value("group")
+        ids: list[Any] = []
+        if query:
+            ids = list(
+                registered.filter(group_search_q(query))
+                .order_by("name_kana", "name")
+                .values_list("pk", flat=True)[:GROUP_SEARCH_LIMIT]
+            )
+        if selected.isascii() and selected.isdigit():
+            ids.append(int(selected))
+        allowed = registered.filter(pk__in=ids)
+        if self.current_group_id is not None:
+            allowed = allowed | Group.objects.filter(pk=self.current_group_id)
+        self.fields["group"].queryset = allowed.order_by("name_kana", "name")
+        self.fields["group"].label_from_instance = lambda group: (
+            f"{group.name}（{group.registration_number}）"
+        )
+
+
+class BookingForm(GroupPickerMixin, JapaneseInputMixin, forms.Form):
     room = forms.ModelChoiceField(label="部屋", queryset=Room.objects.none(), empty_label=None)
     date = forms.DateField(label="利用日", widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label="開始時刻", widget=forms.Select())
@@ -95,35 +131,6 @@ class BookingForm(JapaneseInputMixin, forms.Form):
                 required=False,
             )
             self.equipment_fields.append((name, item))
-
-    def _value(self, name: str) -> str:
-        if self.is_bound:
-            return str(self.data.get(self.add_prefix(name), "") or "")
-        value = self.initial.get(name, "")
-        return str(getattr(value, "pk", value) or "")
-
-    def _limit_group_choices(self) -> None:
-        """Offer currently registered groups matching the search (and the one already chosen),
-        not all of them; a booking being changed keeps its group even if it has since lapsed."""
-        registered = Group.objects.filter(registered_on_q(timezone.localdate()))
-        query = self._value("group_query").strip()
-        selected = self._value("group")
-        ids: list[Any] = []
-        if query:
-            ids = list(
-                registered.filter(group_search_q(query))
-                .order_by("name_kana", "name")
-                .values_list("pk", flat=True)[:GROUP_SEARCH_LIMIT]
-            )
-        if selected.isascii() and selected.isdigit():
-            ids.append(int(selected))
-        allowed = registered.filter(pk__in=ids)
-        if self.current_group_id is not None:
-            allowed = allowed | Group.objects.filter(pk=self.current_group_id)
-        self.fields["group"].queryset = allowed.order_by("name_kana", "name")
-        self.fields["group"].label_from_instance = lambda group: (
-            f"{group.name}（{group.registration_number}）"
-        )
 
     def booking_request(self) -> BookingRequest:
         data = self.cleaned_data

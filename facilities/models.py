@@ -136,6 +136,15 @@ class Closure(models.Model):
         _("種別"), max_length=20, choices=ClosureKind.choices, default=ClosureKind.MAINTENANCE
     )
     note = models.CharField(_("備考"), max_length=200, blank=True)
+    # The news item that explains the closure (保守点検のお知らせ): linked from the calendar.
+    news_item = models.ForeignKey(
+        "news.NewsItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="closures",
+        verbose_name=_("関連するお知らせ"),
+    )
 
     class Meta:
         verbose_name = _("休館日")

@@ -8,6 +8,7 @@ group's booking or entry id answers 404.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import icalendar
@@ -21,7 +22,7 @@ from django.views import View
 
 from facilities import selectors
 from facilities.forms import OnlineRequestForm, WaitingEntryForm
-from facilities.models import Booking, BookingStatus, Facility
+from facilities.models import Booking, BookingStatus, Facility, LotteryPhase
 from facilities.services.common import BookingConflict, FacilityError
 from facilities.services.online import (
     group_booking_cancel,
@@ -271,8 +272,17 @@ def group_calendar(request: HttpRequest, token: Any) -> HttpResponse:
             else ("TENTATIVE" if booking.is_request else "CONFIRMED"),
         )
         calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, no-store"
+    body = calendar.to_ical()
+    # Calendar apps poll the feed: an unchanged feed is answered 304 from its ETag. Private
+    # (the URL is the key), kept by the app but revalidated every time.
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    offered = {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}
+    if etag in offered or f"W/{etag}" in offered:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -284,8 +294,25 @@ def day_view_links(request: HttpRequest, day: dt.date) -> dict[str, Any] | None:
     membership = group_selectors.membership_of(request.user)
     if membership is None:
         return None
-    return {
+    links: dict[str, Any] = {
         "request_url": f"{reverse('facilities:request_new')}?date={day.isoformat()}",
         "waiting_url": f"{reverse('facilities:waiting_new')}?date={day.isoformat()}",
         "group": membership.group,
     }
+    # A day a lottery holds is applied for in the lottery, not requested first-come.
+    held = selectors.lottery_days(
+        facility_ids=list(Facility.objects.values_list("pk", flat=True)),
+        first_day=day,
+        last_day=day,
+        now=timezone.now(),
+    )
+    if held:
+        lottery_round, phase = next(iter(held.values()))
+        links.update(
+            lottery_round=lottery_round,
+            lottery_open=phase == LotteryPhase.OPEN,
+            lottery_label=selectors.lottery_label(lottery_round, phase),
+            lottery_apply_url=f"{reverse('facilities:lottery_apply')}?day={day.isoformat()}",
+            first_come_from=lottery_round.confirm_by + dt.timedelta(days=1),
+        )
+    return links

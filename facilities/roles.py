@@ -16,6 +16,9 @@ ROLE_PERMISSIONS = {
         "facilities.equipmentloan": BOOKING,
         "facilities.bookingseries": BOOKING,
         "facilities.waitingentry": VIEW,
+        "facilities.lotteryround": VIEW,
+        "facilities.lotteryexcludedday": VIEW,
+        "facilities.lotterydraw": VIEW,
     },
     WARD_STAFF: {
         "facilities.facility": EVERYTHING,
@@ -27,5 +30,9 @@ ROLE_PERMISSIONS = {
         "facilities.equipmentloan": BOOKING,
         "facilities.bookingseries": BOOKING,
         "facilities.waitingentry": VIEW,
+        # Rounds are shifted and drawn in the admin (services/lottery.py); a draw is a record.
+        "facilities.lotteryround": EVERYTHING,
+        "facilities.lotteryexcludedday": EVERYTHING,
+        "facilities.lotterydraw": VIEW,
     },
 }

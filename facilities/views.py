@@ -352,6 +352,8 @@ def booking_for_display(pk: int) -> Booking:
             "event",
             # A 定期利用 booking links to its series.
             "series",
+            # A lottery win names its round and confirmation deadline.
+            "lottery_application__round",
         ).prefetch_related("loans__equipment"),
         pk=pk,
     )

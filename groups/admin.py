@@ -193,6 +193,16 @@ class GroupEventInline(ReadOnlyAdminMixin, admin.TabularInline):
         return request.user.has_perm("groups.view_group")
 
 
+# 団体紹介 fields the application does not ask for: shown, changed only through the review.
+PROFILE_ONLY_FIELDS = [
+    "activity_field",
+    "meeting_place",
+    "meeting_schedule",
+    "recruiting",
+    "profile_published_at",
+]
+
+
 @admin.register(Group)
 class GroupAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmin):
     form = GroupReviewForm
@@ -228,6 +238,7 @@ class GroupAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmi
         "decided_at",
         "decided_by",
         "rejection_reason",
+        *PROFILE_ONLY_FIELDS,
     ]
 
     def change_view(
@@ -297,7 +308,16 @@ class GroupAdmin(PersonalDataChangelistMixin, HistoryAdminMixin, admin.ModelAdmi
             ),
             (
                 "登録団体一覧への掲載",
-                {"fields": ["publish", "publish_activity", "publish_area", "public_contact"]},
+                {
+                    # The rest of the 団体紹介 changes only through the counter's review.
+                    "fields": [
+                        "publish",
+                        "publish_activity",
+                        "publish_area",
+                        "public_contact",
+                        *PROFILE_ONLY_FIELDS,
+                    ]
+                },
             ),
             (
                 "登録要件の確認（チェックリスト）",

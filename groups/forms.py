@@ -11,7 +11,16 @@ from django import forms
 from django.core.validators import MinValueValidator, RegexValidator
 
 from groups import services
-from groups.models import CRITERIA, CRITERION_KEYS, Group, PublicBodyCategory
+from groups.models import (
+    CRITERIA,
+    CRITERION_KEYS,
+    PROFILE_ACTIVITY_MAX,
+    PROFILE_FIELDS,
+    ActivityField,
+    Group,
+    GroupProfileRevision,
+    PublicBodyCategory,
+)
 from groups.selectors import to_katakana
 from kyodo_center.forms import JapaneseInputMixin
 
@@ -167,3 +176,45 @@ class ApplicationForm(JapaneseInputMixin, forms.ModelForm):
             values.append((self.add_prefix(name), "" if value is None else str(value)))
         values.append((self.add_prefix("upload_token"), str(upload_token)))
         return values
+
+
+class ProfileForm(forms.ModelForm):
+    """団体紹介 on マイページ: what the directory shows of the group, sent for the counter's
+    review. Never saved by itself: services.profile_revision_submit takes its cleaned data."""
+
+    class Meta:
+        model = GroupProfileRevision
+        fields = PROFILE_FIELDS
+        labels = {
+            "publish": "登録団体一覧に掲載する",
+            "activity": "活動内容（団体の紹介文）",
+            "recruiting": "会員を募集している（一覧に「会員募集中」と表示します）",
+            "public_contact": "掲載する連絡先",
+        }
+        widgets = {
+            "activity": forms.Textarea(attrs={"rows": 5, "maxlength": PROFILE_ACTIVITY_MAX}),
+            "activity_area": forms.TextInput(attrs={"maxlength": 200}),
+            "meeting_place": forms.TextInput(attrs={"maxlength": 200}),
+            "meeting_schedule": forms.TextInput(attrs={"maxlength": 200}),
+            "public_contact": forms.TextInput(attrs={"maxlength": 200}),
+        }
+        help_texts = {
+            "publish": "外すと、センターの確認を待たずに一覧から外れます。",
+            "activity_field": "一覧の「活動分野」で絞り込むときに使います。",
+            "activity": f"{PROFILE_ACTIVITY_MAX}文字まで。どんな活動を、どんな人たちがしているか。",
+            "activity_area": "例: 練馬区内全域、光が丘地域 など",
+            "meeting_place": "例: 区民協働交流センター 多目的室、石神井公園 など",
+            "meeting_schedule": "例: 毎週木曜日 19時〜21時、毎月第2日曜日の午前",
+            "public_contact": (
+                "団体のホームページ、団体用のメールアドレスなど、一覧に載せてよい連絡先。"
+                "空欄なら連絡先は掲載しません。団体登録の代表者・連絡担当者の連絡先は、"
+                "ここに書かない限り掲載しません。"
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity_field"].choices = [("", "選ばない"), *ActivityField.choices]
+        self.fields["activity_field"].error_messages["invalid_choice"] = (
+            "活動分野は一覧から選んでください。"
+        )

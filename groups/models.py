@@ -103,6 +103,24 @@ class SubmissionChannel(models.TextChoices):
     COUNTER = "counter", _("窓口受付")
 
 
+class ActivityField(models.TextChoices):
+    """主な活動分野: the directory's filter (and the words other apps may reuse)."""
+
+    WELFARE = "welfare", _("保健・医療・福祉")
+    CHILDREN = "children", _("子ども・子育て")
+    EDUCATION = "education", _("社会教育・生涯学習")
+    COMMUNITY = "community", _("まちづくり・地域活動")
+    ENVIRONMENT = "environment", _("環境")
+    SAFETY = "safety", _("防災・防犯")
+    CULTURE = "culture", _("文化・芸術・スポーツ")
+    INTERNATIONAL = "international", _("国際交流・多文化共生")
+    HUMAN_RIGHTS = "human_rights", _("人権・平和・男女共同参画")
+    IT = "it", _("情報化・IT")
+    WORK = "work", _("就労支援・地域経済")
+    SUPPORT = "support", _("団体の活動支援")
+    OTHER = "other", _("その他")
+
+
 def _all_checked() -> Q:
     return Q(**{f"check_{key}": True for key in CRITERION_KEYS})
 
@@ -139,6 +157,15 @@ class Group(models.Model):
         blank=True,
         help_text=_("団体のホームページや団体用メールアドレスなど。個人の連絡先は掲載しません。"),
     )
+    # The rest of the public profile (団体紹介): the group proposes it on マイページ and it goes
+    # live when the counter approves (GroupProfileRevision); never typed in straight here.
+    activity_field = models.CharField(
+        _("主な活動分野"), max_length=20, choices=ActivityField.choices, blank=True
+    )
+    meeting_place = models.CharField(_("活動場所"), max_length=200, blank=True)
+    meeting_schedule = models.CharField(_("活動日時"), max_length=200, blank=True)
+    recruiting = models.BooleanField(_("会員募集中"), default=False)
+    profile_published_at = models.DateTimeField(_("団体紹介の公開日時"), null=True, blank=True)
 
     # --- Declarations (applicant) and checks (ward officer) -----------------------------
     declares_a = models.BooleanField(CRITERIA[0][1], default=False)
@@ -401,3 +428,107 @@ class PendingUpload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# What a group edits of its public profile on マイページ, in the order the pages show it. The
+# live values are the Group's own fields of the same names.
+PROFILE_FIELDS = (
+    "publish",
+    "activity_field",
+    "activity",
+    "publish_activity",
+    "activity_area",
+    "publish_area",
+    "meeting_place",
+    "meeting_schedule",
+    "recruiting",
+    "public_contact",
+)
+PROFILE_ACTIVITY_MAX = 1000
+
+
+class ProfileRevisionStatus(models.TextChoices):
+    PENDING = "pending", _("確認待ち")
+    APPROVED = "approved", _("公開")
+    RETURNED = "returned", _("差戻し")
+    # The group sent a newer version before the counter reviewed this one.
+    REPLACED = "replaced", _("差し替え")
+
+
+@track
+class GroupProfileRevision(models.Model):
+    """A change of the public profile a group asked for: live only once the counter approves.
+
+    At most one is 確認待ち per group (a new edit replaces it: the old row becomes 差し替え, so an
+    approval of what a clerk saw can never publish something newer they did not see)."""
+
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="profile_revisions", verbose_name=_("団体")
+    )
+    publish = models.BooleanField(_("登録団体一覧に掲載する"), default=True)
+    activity_field = models.CharField(
+        _("主な活動分野"), max_length=20, choices=ActivityField.choices, blank=True
+    )
+    activity = models.TextField(_("活動内容"), max_length=PROFILE_ACTIVITY_MAX, blank=True)
+    publish_activity = models.BooleanField(_("活動内容を掲載する"), default=True)
+    activity_area = models.CharField(_("活動地域"), max_length=200, blank=True)
+    publish_area = models.BooleanField(_("活動地域を掲載する"), default=True)
+    meeting_place = models.CharField(_("活動場所"), max_length=200, blank=True)
+    meeting_schedule = models.CharField(_("活動日時"), max_length=200, blank=True)
+    recruiting = models.BooleanField(_("会員募集中"), default=False)
+    public_contact = models.CharField(_("掲載する連絡先"), max_length=200, blank=True)
+
+    status = models.CharField(
+        _("状態"),
+        max_length=10,
+        choices=ProfileRevisionStatus.choices,
+        default=ProfileRevisionStatus.PENDING,
+    )
+    submitted_at = models.DateTimeField(_("送信日時"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("送信したアカウント"),
+    )
+    reviewed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("確認した職員"),
+    )
+    reason = models.TextField(_("差戻しの理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("団体紹介の変更")
+        verbose_name_plural = _("団体紹介の変更")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group"],
+                condition=Q(status=ProfileRevisionStatus.PENDING),
+                name="group_profile_one_pending",
+                violation_error_message=_("確認待ちの変更は1団体に1件だけです。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ProfileRevisionStatus.RETURNED) | ~Q(reason=""),
+                name="group_profile_returned_has_reason",
+                violation_error_message=_("差戻しには理由が必要です。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(
+                    status__in=(ProfileRevisionStatus.APPROVED, ProfileRevisionStatus.RETURNED)
+                )
+                | Q(reviewed_at__isnull=False),
+                name="group_profile_reviewed_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="group_profile_status_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.get_status_display()} {jdatetime(self.submitted_at)}"

@@ -9,4 +9,5 @@ app_name = "mypage"
 urlpatterns = [
     path("", mypage.MyPageView.as_view(), name="index"),
     path("calendar/reset/", mypage.CalendarResetView.as_view(), name="calendar_reset"),
+    path("profile/", mypage.ProfileView.as_view(), name="profile"),
 ]

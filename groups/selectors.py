@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
-from groups.models import ApplicationStatus, Group, GroupMembership
+from groups.models import (
+    PROFILE_FIELDS,
+    ApplicationStatus,
+    Group,
+    GroupMembership,
+    GroupProfileRevision,
+    ProfileRevisionStatus,
+)
 from groups.services import registered_on_q
 from kyodo_center.dates import jdate
 
@@ -26,6 +34,11 @@ PUBLIC_FIELDS = (
     "publish_area",
     "activity_area",
     "public_contact",
+    "activity_field",
+    "meeting_place",
+    "meeting_schedule",
+    "recruiting",
+    "profile_published_at",
 )
 
 
@@ -38,18 +51,31 @@ def normalise_query(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text or "").split())[:100]
 
 
-def public_directory(*, today: dt.date, query: str = "") -> QuerySet[Group]:
-    """Approved, currently valid groups that agreed to be listed, searchable by name, kana and
-    by activity or area where the group chose to publish them."""
-    groups = Group.objects.filter(registered_on_q(today), publish=True)
+def directory_search_q(query: str) -> Q:
+    """Every word in the name, the kana, or the activity or area the group chose to publish."""
+    condition = Q()
     for word in normalise_query(query).split():
-        groups = groups.filter(
+        condition &= (
             Q(name__icontains=word)
             | Q(name_kana__icontains=to_katakana(word))
             | Q(publish_activity=True, activity__icontains=word)
             | Q(publish_area=True, activity_area__icontains=word)
         )
+    return condition
+
+
+def public_directory(*, today: dt.date, query: str = "") -> QuerySet[Group]:
+    """Approved, currently valid groups that agreed to be listed, searchable by name, kana and
+    by activity or area where the group chose to publish them."""
+    groups = Group.objects.filter(registered_on_q(today), publish=True)
+    if query:
+        groups = groups.filter(directory_search_q(query))
     return groups.only(*[f for f in PUBLIC_FIELDS if f != "pk"]).order_by("name_kana", "name", "pk")
+
+
+def public_group(*, pk: int, today: dt.date) -> Group | None:
+    """One group of the directory (its public columns only), or None if it is not listed."""
+    return public_directory(today=today).filter(pk=pk).first()
 
 
 def pending_application_count() -> int:
@@ -232,3 +258,111 @@ def notice_recipients(group: Group, preference: str = "always") -> list[str]:
 
 def group_by_calendar_token(token: Any) -> Group | None:
     return Group.objects.filter(calendar_token=token).first()
+
+
+# --- The public profile (団体紹介) and its review at the counter ---------------------------------
+# Long texts are compared piece by piece; short ones are shown whole, before and after.
+DIFFED_TEXT_FIELDS = ("activity",)
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One profile field, as it is live and as the group proposes it."""
+
+    name: str
+    label: str
+    current: str
+    proposed: str
+    changed: bool
+    # For long texts: (kind, text) pieces, kind "same" / "removed" / "added".
+    pieces: tuple[tuple[str, str], ...] = ()
+
+
+def _display(source: Any, name: str) -> str:
+    value = getattr(source, name)
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if name == "activity_field":
+        return str(source.get_activity_field_display()) if value else ""
+    return str(value or "")
+
+
+def _pieces(before: str, after: str) -> tuple[tuple[str, str], ...]:
+    """Character-level changes (Japanese has no spaces to split words on). One or two
+    characters left alone between two changes join them: 「親子の」→「子どもたちと川の」 reads as
+    one replaced phrase, not as 親 removed, 子 kept and どもたちと川 added."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    opcodes = matcher.get_opcodes()
+    merged: list[tuple[str, int, int, int, int]] = []
+    for index, (tag, a1, a2, b1, b2) in enumerate(opcodes):
+        short_gap = tag == "equal" and a2 - a1 <= 2 and index < len(opcodes) - 1
+        if merged and merged[-1][0] != "equal" and (tag != "equal" or short_gap):
+            merged[-1] = ("replace", merged[-1][1], a2, merged[-1][3], b2)
+        else:
+            merged.append((tag, a1, a2, b1, b2))
+    pieces: list[tuple[str, str]] = []
+    for tag, a1, a2, b1, b2 in merged:
+        if tag == "equal":
+            pieces.append(("same", before[a1:a2]))
+            continue
+        if a2 > a1:
+            pieces.append(("removed", before[a1:a2]))
+        if b2 > b1:
+            pieces.append(("added", after[b1:b2]))
+    return tuple(pieces)
+
+
+def profile_diff(revision: GroupProfileRevision, live: Group | None = None) -> list[DiffRow]:
+    """Each profile field: the live value (the group's now) beside the proposed one."""
+    live = live or revision.group
+    rows = []
+    for name in PROFILE_FIELDS:
+        current, proposed = _display(live, name), _display(revision, name)
+        changed = getattr(live, name) != getattr(revision, name)
+        pieces = (
+            _pieces(current, proposed)
+            if changed and name in DIFFED_TEXT_FIELDS and current and proposed
+            else ()
+        )
+        label = str(Group._meta.get_field(name).verbose_name)
+        rows.append(DiffRow(name, label, current, proposed, changed, pieces))
+    return rows
+
+
+def contact_is_registration_contact(revision: GroupProfileRevision) -> bool:
+    """The public contact proposed is the registration's e-mail or phone: a clerk checks it is
+    not a person's own (the group may still choose it)."""
+    contact = normalise_query(revision.public_contact).lower()
+    group = revision.group
+    own = {normalise_query(group.email).lower(), normalise_query(group.phone)} - {""}
+    return bool(contact) and any(value in contact for value in own)
+
+
+def pending_profile_revisions() -> QuerySet[GroupProfileRevision]:
+    """The counter's queue: proposals waiting, oldest first, with their group (one query)."""
+    return (
+        GroupProfileRevision.objects.filter(status=ProfileRevisionStatus.PENDING)
+        .select_related("group", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def pending_profile_revision_count() -> int:
+    return GroupProfileRevision.objects.filter(status=ProfileRevisionStatus.PENDING).count()
+
+
+def profile_revision_get(pk: int) -> GroupProfileRevision | None:
+    return (
+        GroupProfileRevision.objects.select_related("group", "submitted_by", "reviewed_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def group_profile_revisions(group: Group, limit: int = 5) -> list[GroupProfileRevision]:
+    """The group's latest proposals, newest first (マイページ: 確認待ち, 差戻しとその理由)."""
+    return list(
+        GroupProfileRevision.objects.filter(group=group)
+        .exclude(status=ProfileRevisionStatus.REPLACED)
+        .order_by("-submitted_at", "-pk")[:limit]
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -27,11 +28,16 @@ from groups.models import (
     CRITERIA,
     CRITERION_KEYS,
     MINIMUM_MEMBERS,
+    PROFILE_ACTIVITY_MAX,
+    PROFILE_FIELDS,
+    ActivityField,
     ApplicationStatus,
     Group,
     GroupEvent,
     GroupMembership,
+    GroupProfileRevision,
     PendingUpload,
+    ProfileRevisionStatus,
     PublicBodyCategory,
     RegistrationCounter,
     SubmissionChannel,
@@ -544,3 +550,198 @@ def invite_contact_if_new(group: Group, by: Any) -> GroupMembership | None:
     except GroupError:
         # An address already used by another group or by staff: staff add accounts by hand.
         return None
+
+
+# --- The public profile (団体紹介): proposed on マイページ, published by the counter -------------
+class ProfileForbidden(GroupError):
+    """Someone who is not an account of this group tried to change its profile (404 page)."""
+
+
+PROFILE_TEXT_LIMITS = {
+    "activity": PROFILE_ACTIVITY_MAX,
+    "activity_area": 200,
+    "meeting_place": 200,
+    "meeting_schedule": 200,
+    "public_contact": 200,
+}
+PROFILE_FLAGS = ("publish", "publish_activity", "publish_area", "recruiting")
+# Taking something off the directory is not publishing: it needs no review and applies at once.
+PUBLICATION_FLAGS = ("publish", "publish_activity", "publish_area")
+RETURN_REASON_MAX = 1000
+
+
+def profile_values(source: Any) -> dict[str, Any]:
+    """The profile fields of a Group (the live profile) or a revision (a proposal)."""
+    return {name: getattr(source, name) for name in PROFILE_FIELDS}
+
+
+def _clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The proposal as stored: stripped text within its limits, flags as booleans, a known
+    activity field. Anything else is refused with the reason, in the group's words."""
+    values: dict[str, Any] = {}
+    for name, limit in PROFILE_TEXT_LIMITS.items():
+        text = str(data.get(name) or "").strip()
+        if "\x00" in text:
+            raise GroupError("使えない文字が含まれています。")
+        if len(text) > limit:
+            label = Group._meta.get_field(name).verbose_name
+            raise GroupError(f"{label}は{limit}文字以内で入力してください。")
+        values[name] = text
+    for name in PROFILE_FLAGS:
+        values[name] = bool(data.get(name))
+    field = str(data.get("activity_field") or "")
+    if field and field not in ActivityField.values:
+        raise GroupError("活動分野を一覧から選んでください。")
+    values["activity_field"] = field
+    return values
+
+
+def _locked_own_group(group: Group, by: Any, today: dt.date) -> Group:
+    """The group, locked, if ``by`` is one of its active accounts and it is registered today."""
+    is_member = (
+        getattr(by, "is_authenticated", False)
+        and by.is_active
+        and GroupMembership.objects.filter(user_id=by.pk, group_id=group.pk).exists()
+    )
+    if not is_member:
+        raise ProfileForbidden("この団体の団体紹介は変更できません。")
+    locked = Group.objects.select_for_update(no_key=True).get(pk=group.pk)
+    if not locked.is_registered_on(today):
+        raise GroupError(
+            "団体登録が有効な間だけ、団体紹介を変更できます。登録の更新は窓口（電話）で"
+            "ご相談ください。"
+        )
+    return locked
+
+
+@dataclass(frozen=True)
+class ProfileSubmission:
+    """What a proposal did: the revision now 確認待ち (None when what was sent is what is live),
+    the publication flags turned off at once, and whether a waiting proposal was replaced."""
+
+    revision: GroupProfileRevision | None
+    unpublished: tuple[str, ...] = ()
+    replaced: bool = False
+
+
+@records_actor("by")
+def profile_revision_submit(
+    *, group: Group, data: Mapping[str, Any], by: Any, today: dt.date | None = None
+) -> ProfileSubmission:
+    """A group account proposes its public profile (確認待ち); the counter publishes it.
+
+    Only the group's own accounts may, while the registration is valid. A proposal already
+    waiting is replaced (差し替え): the clerk always reviews the newest one. Turning publication
+    off (掲載しない) takes effect at once; everything that adds or changes what is shown waits."""
+    values = _clean_profile(data)
+    today = today or timezone.localdate()
+    try:
+        with transaction.atomic():
+            # The group row lock also orders two accounts of one group sending at once.
+            locked = _locked_own_group(group, by, today)
+            pending = GroupProfileRevision.objects.filter(
+                group=locked, status=ProfileRevisionStatus.PENDING
+            ).first()
+            unpublished = tuple(
+                name for name in PUBLICATION_FLAGS if getattr(locked, name) and not values[name]
+            )
+            if pending is None and not unpublished and values == profile_values(locked):
+                raise GroupError("変更された項目がありません。")
+            if unpublished:
+                for name in unpublished:
+                    setattr(locked, name, False)
+                locked.save(update_fields=list(unpublished))
+            if pending is not None:
+                pending.status = ProfileRevisionStatus.REPLACED
+                pending.save(update_fields=["status"])
+            if values == profile_values(locked):
+                # Back to what is live (or only 掲載しない): nothing is left for the counter.
+                return ProfileSubmission(None, unpublished, pending is not None)
+            revision = GroupProfileRevision.objects.create(
+                group=locked, submitted_by=by, submitted_at=timezone.now(), **values
+            )
+            return ProfileSubmission(revision, unpublished, pending is not None)
+    except IntegrityError:
+        raise GroupError(
+            "同じ団体の別のアカウントから同時に送信されました。もう一度お試しください。"
+        ) from None
+
+
+def _locked_pending_revision(revision: GroupProfileRevision) -> GroupProfileRevision:
+    """The proposal, still 確認待ち, and its group, both locked: the group first, as a group
+    account's new proposal does, so a decision and a new proposal wait for each other instead
+    of deadlocking."""
+    group = Group.objects.select_for_update(no_key=True).get(pk=revision.group_id)
+    locked = GroupProfileRevision.objects.select_for_update(no_key=True).get(pk=revision.pk)
+    locked.group = group
+    if locked.status == ProfileRevisionStatus.REPLACED:
+        raise GroupError(
+            f"{locked.group.name}は、この内容を送り直しています。確認待ちの一覧から、"
+            "新しい内容を確認してください。"
+        )
+    if locked.status != ProfileRevisionStatus.PENDING:
+        raise GroupError(
+            f"この変更は既に「{locked.get_status_display()}」になっています（{locked.group.name}）。"
+        )
+    return locked
+
+
+def _profile_notice(revision: GroupProfileRevision, template: str, **context: Any) -> None:
+    from groups.selectors import notice_recipients  # selectors import this module
+
+    group = revision.group
+    link = absolute_url(reverse("mypage:profile"))
+    queue_notice(
+        to=notice_recipients(group),
+        template=template,
+        context={"group": group.name, "link": link, **context},
+        kind=template,
+        group_id=group.pk,
+        link=link,
+    )
+
+
+@records_actor("by")
+def profile_revision_approve(*, revision: GroupProfileRevision, by: Any) -> GroupProfileRevision:
+    """Publish a proposal: its values become the live profile in the same transaction (the
+    directory's content version moves with the group row), and the group is told by mail."""
+    with transaction.atomic():
+        locked = _locked_pending_revision(revision)
+        group = locked.group
+        for name, value in profile_values(locked).items():
+            setattr(group, name, value)
+        now = timezone.now()
+        group.profile_published_at = now
+        group.save(update_fields=[*PROFILE_FIELDS, "profile_published_at"])
+        locked.status = ProfileRevisionStatus.APPROVED
+        locked.reviewed_at = now
+        locked.reviewed_by = by
+        locked.save(update_fields=["status", "reviewed_at", "reviewed_by"])
+        directory = absolute_url(reverse("groups:detail", args=[group.pk]))
+        _profile_notice(
+            locked, "group_profile_published", directory=directory if group.publish else ""
+        )
+    return locked
+
+
+@records_actor("by")
+def profile_revision_return(
+    *, revision: GroupProfileRevision, by: Any, reason: str
+) -> GroupProfileRevision:
+    """Send a proposal back with the reason (mailed to the group); the live profile stays."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise GroupError("差し戻す場合は、理由を入力してください（団体にメールで伝わります）。")
+    if "\x00" in reason:
+        raise GroupError("差戻しの理由に使えない文字が含まれています。")
+    if len(reason) > RETURN_REASON_MAX:
+        raise GroupError(f"差戻しの理由は{RETURN_REASON_MAX}文字以内で入力してください。")
+    with transaction.atomic():
+        locked = _locked_pending_revision(revision)
+        locked.status = ProfileRevisionStatus.RETURNED
+        locked.reason = reason
+        locked.reviewed_at = timezone.now()
+        locked.reviewed_by = by
+        locked.save(update_fields=["status", "reason", "reviewed_at", "reviewed_by"])
+        _profile_notice(locked, "group_profile_returned", reason=reason)
+    return locked

@@ -5,20 +5,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from groups import selectors, services
+from groups.filters import DirectoryFilter
 from groups.forms import ApplicationForm
 from groups.models import (
     BYLAWS_EXTENSIONS,
     CRITERIA,
     Group,
+    GroupProfileRevision,
+    ProfileRevisionStatus,
     PublicBodyCategory,
     SubmissionChannel,
 )
@@ -29,16 +40,44 @@ from kyodo_center.models import PersonalDataAction
 from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin, user_has_role
 
 DIRECTORY_PAGE_SIZE = 20
+PROFILE_QUEUE_PAGE_SIZE = 20
 RECEIPT_SESSION_KEY = "groups_last_receipt"
 
 
 @public_page_cache("groups")
 def directory(request: HttpRequest) -> HttpResponse:
-    """登録団体一覧: only what each registered group chose to publish."""
-    query = selectors.normalise_query(request.GET.get("q", ""))
-    groups = selectors.public_directory(today=timezone.localdate(), query=query)
-    page = Paginator(groups, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "groups/directory.html", {"page_obj": page, "query": query})
+    """登録団体一覧: only what each registered group chose to publish, searchable by words and
+    filtered by 活動分野 and 会員募集中. A filter value that is not one answers 400 with the
+    reason beside the field (the other conditions still apply)."""
+    groups = selectors.public_directory(today=timezone.localdate())
+    directory_filter = DirectoryFilter(request.GET, queryset=groups)
+    status = 200 if directory_filter.is_valid() else 400
+    page = Paginator(directory_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page links keep the conditions (and nothing else someone added to the address).
+    kept = QueryDict(mutable=True)
+    for key in ("q", "field", "recruiting"):
+        value = request.GET.get(key, "")
+        if key == "q":
+            value = selectors.normalise_query(value)
+        if value:
+            kept[key] = value
+    context = {
+        "page_obj": page,
+        "filter": directory_filter,
+        "query": selectors.normalise_query(request.GET.get("q", "")),
+        "filtered": bool(kept),
+        "kept_query": kept.urlencode(),
+    }
+    return render(request, "groups/directory.html", context, status=status)
+
+
+@public_page_cache("groups")
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One listed group's page: its public profile (団体紹介) as the counter approved it."""
+    group = selectors.public_group(pk=pk, today=timezone.localdate())
+    if group is None:
+        raise Http404("この団体は登録団体一覧に掲載されていません。")
+    return render(request, "groups/detail.html", {"group": group})
 
 
 class ApplyView(View):
@@ -208,3 +247,90 @@ class GroupSearchJsonView(RoleRequiredMixin, View):
         response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# --- 団体紹介: the counter's review of what groups sent from マイページ ---------------------------
+def review_item(revision: GroupProfileRevision) -> dict[str, Any]:
+    return {
+        "revision": revision,
+        "rows": selectors.profile_diff(revision),
+        "contact_warning": selectors.contact_is_registration_contact(revision),
+    }
+
+
+class ProfileQueueView(RoleRequiredMixin, View):
+    """確認待ちの団体紹介: each proposal with what changes (before / after), 公開 or 差戻し."""
+
+    allowed_roles = STAFF_ROLES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        page = Paginator(selectors.pending_profile_revisions(), PROFILE_QUEUE_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        # Each proposal names the account that sent it (an e-mail address): logged as a list.
+        log_personal_data_list(request, listed="団体紹介の確認待ち")
+        return render(
+            request,
+            "groups/profile_queue.html",
+            {"page_obj": page, "items": [review_item(revision) for revision in page]},
+        )
+
+
+class ProfileReviewView(RoleRequiredMixin, View):
+    """One proposal: GET shows it; POST ``decision=approve`` publishes it, ``decision=return``
+    sends it back with ``reason``. Either way the group is told by mail."""
+
+    allowed_roles = STAFF_ROLES
+
+    def revision(self, pk: int) -> GroupProfileRevision:
+        revision = selectors.profile_revision_get(pk)
+        if revision is None:
+            raise Http404("その団体紹介の変更は見つかりません。")
+        return revision
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        revision = self.revision(pk)
+        log_personal_data_access(request, record=f"団体紹介の変更 #{revision.pk}")
+        return self.page(revision)
+
+    def page(
+        self, revision: GroupProfileRevision, error: str = "", reason: str = "", status: int = 200
+    ) -> HttpResponse:
+        return render(
+            self.request,
+            "groups/profile_review.html",
+            {
+                **review_item(revision),
+                "is_pending": revision.status == ProfileRevisionStatus.PENDING,
+                "error": error,
+                "reason": reason,
+            },
+            status=status,
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        revision = self.revision(pk)
+        decision = request.POST.get("decision", "")
+        reason = request.POST.get("reason", "")
+        try:
+            if decision == "approve":
+                services.profile_revision_approve(revision=revision, by=request.user)
+                messages.success(
+                    request,
+                    f"{revision.group.name}の団体紹介を公開しました。団体にメールで知らせます。",
+                )
+            elif decision == "return":
+                services.profile_revision_return(revision=revision, by=request.user, reason=reason)
+                messages.success(
+                    request,
+                    f"{revision.group.name}の団体紹介の変更を差し戻しました。"
+                    "団体に理由をメールで知らせます。",
+                )
+            else:
+                return self.page(
+                    revision, error="「公開する」か「差し戻す」を選んでください。", status=400
+                )
+        except services.GroupError as error:
+            revision.refresh_from_db()
+            return self.page(revision, error=error.message, reason=reason[:1000], status=400)
+        return redirect("groups:profile_queue")

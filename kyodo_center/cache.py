@@ -1,24 +1,29 @@
-"""Whole-page caching of public pages for cookie-less visitors, keyed by content versions.
+"""Whole-page caching of public pages for anonymous visitors, keyed by content versions.
 
 A page is cached per process under the current versions of the content it shows
 (kyodo_center.models.ContentVersion, kept by PostgreSQL triggers), so any write to that
-content is visible at once on every worker and server. Only visitors who send no cookie get a
-cached page: they have no session, no messages and no CSRF token, so the page cannot differ.
+content is visible at once on every worker and server. Only visitors without a session, a
+message or a language cookie get a cached page (a CSRF cookie does not change a page that
+holds no token, and only token-free pages are cached), so the page cannot differ. The same
+versions make its ETag: a browser revalidating an unchanged page gets 304 Not Modified.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 
 CACHE_SECONDS = 600
@@ -64,10 +69,69 @@ def cached_fragment(
     return mark_safe(html)
 
 
+# Cookies that can change what a public page shows: the session (a signed-in user, a group
+# account), Django's message cookie and the language choice. Any other cookie (the CSRF cookie
+# a visitor got from a form, a proxy's or an analytics cookie) does not.
+def page_changing_cookies() -> tuple[str, ...]:
+    return (settings.SESSION_COOKIE_NAME, "messages", settings.LANGUAGE_COOKIE_NAME)
+
+
+# Conditional GET: the browser revalidates every time (max-age=0) and gets 304 while nothing
+# changed; "public" lets the buffering proxy keep a copy too (the page holds nothing personal:
+# only anonymous, token-free pages are cached, and Vary keeps signed-in visitors apart).
+PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+# Pages smaller than this are sent as they are (gzip would save too little to matter).
+GZIP_MIN_BYTES = 512
+# This process's page-cache lookups of anonymous visitors: found, or built. Only counted (two
+# integer additions); `make bench` has each worker log them as it exits (bench/gunicorn_stats.py).
+PAGE_CACHE_COUNTS = {"hits": 0, "misses": 0}
+
+
+def _gzip(content: bytes) -> bytes | None:
+    if len(content) < GZIP_MIN_BYTES:
+        return None
+    # mtime=0: the same page always compresses to the same bytes.
+    return gzip.compress(content, compresslevel=6, mtime=0)
+
+
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+
+
+# What a view says about its content that the cached copy keeps (a feed's file name).
+KEPT_HEADERS = ("Content-Disposition",)
+Entry = tuple[bytes, str, bytes | None, dict[str, str]]
+
+
+def _public_response(request: HttpRequest, entry: Entry, etag: str) -> HttpResponse:
+    content, content_type, compressed, headers = entry
+    offered = {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}
+    if etag in offered or f"W/{etag}" in offered:
+        response = HttpResponse(status=304)
+    elif compressed is not None and _accepts_gzip(request):
+        response = HttpResponse(compressed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content, content_type=content_type)
+    for name, value in headers.items():
+        response[name] = value
+    response["ETag"] = etag
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+    return response
+
+
 def public_page_cache(
     *versions: str, seconds_bucket: int | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Cache a public GET view's 200 responses for cookie-less visitors.
+    """Cache a public GET view's 200 responses for anonymous visitors, with conditional GET.
+
+    A visitor who sends none of ``page_changing_cookies`` (most send none at all; a returning
+    one may carry a CSRF cookie) gets the page from the per-process cache when the content
+    versions have not changed, with an ETag made of them: a browser that has the page gets
+    304 Not Modified, one that accepts gzip gets it compressed (these pages hold no secret: a
+    page that set a cookie, i.e. used a CSRF token, is never cached). Other visitors get the
+    page rendered for them, as before.
 
     ``seconds_bucket`` adds the current time, in buckets of that many seconds, to the key for
     pages whose text depends on the clock (an event that has started, a window that closed).
@@ -76,23 +140,28 @@ def public_page_cache(
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method != "GET" or request.COOKIES:
+            if request.method not in ("GET", "HEAD") or any(
+                name in request.COOKIES for name in page_changing_cookies()
+            ):
                 return view(request, *args, **kwargs)
             bucket = int(time.time() // seconds_bucket) if seconds_bucket else 0
             key = ":".join(
                 [
                     "public-page",
                     # Hashed: addresses may be long or hold characters no cache key allows.
-                    hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+                    # With the host: a feed holds absolute links.
+                    hashlib.sha256(request.build_absolute_uri().encode()).hexdigest(),
                     timezone.localdate().isoformat(),
                     str(bucket),
                     *map(str, content_versions(*versions)),
                 ]
             )
+            etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
             cached = cache.get(key)
             if cached is not None:
-                content, content_type = cached
-                return HttpResponse(content, content_type=content_type)
+                PAGE_CACHE_COUNTS["hits"] += 1
+                return _public_response(request, cached, etag)
+            PAGE_CACHE_COUNTS["misses"] += 1
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()  # class-based views answer with a lazy TemplateResponse
@@ -101,8 +170,16 @@ def public_page_cache(
                 and not response.streaming
                 and not response.cookies
                 and not request.user.is_authenticated
+                and not response.has_header("Content-Encoding")
             ):
-                cache.set(key, (response.content, response["Content-Type"]), timeout=CACHE_SECONDS)
+                entry: Entry = (
+                    response.content,
+                    response["Content-Type"],
+                    _gzip(response.content),
+                    {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
+                )
+                cache.set(key, entry, timeout=CACHE_SECONDS)
+                return _public_response(request, entry, etag)
             return response
 
         return wrapper

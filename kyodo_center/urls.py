@@ -21,6 +21,9 @@ urlpatterns = [
     path("counter/", include(counter_patterns)),
     path("counter/bookings/", include("facilities.counter_urls")),
     path("counter/resources/", include("resources.urls")),
+    path("counter/kyodo/", include("coordination.counter_urls")),
+    path("counter/news/", include("news.staff_urls")),
+    path("counter/reports/", include("reports.urls")),
     path("facilities/", include("facilities.urls")),
     path(
         "accounts/login/",
@@ -34,6 +37,9 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("mypage/", include("groups.mypage_urls")),
     path("programs/", include("programs.urls")),
+    path("kyodo/", include("coordination.urls")),
+    path("news/", include("news.urls")),
+    path("opendata/", include("opendata.urls")),
     path("consultations/", include("consultations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -25,8 +25,11 @@ from kyodo_center.roles import (
 
 
 # The first page every visitor opens: closures follow "availability", the next events
-# "programs"; the minute bucket drops an event from the list once it has started.
-@method_decorator(public_page_cache("availability", "programs", seconds_bucket=60), name="dispatch")
+# "programs", the latest news and newsletter "news"; the minute bucket drops an event from the
+# list once it has started (and shows a news item once its period starts).
+@method_decorator(
+    public_page_cache("availability", "programs", "news", seconds_bucket=60), name="dispatch"
+)
 class HomeView(TemplateView):
     template_name = "home.html"
 

@@ -113,6 +113,15 @@ class Event(models.Model):
     )
     cancel_reason = models.CharField(_("中止理由"), max_length=200, blank=True)
     cancelled_at = models.DateTimeField(_("中止日時"), null=True, blank=True)
+    # A news item about the event (募集案内など), linked from the event's page.
+    news_item = models.ForeignKey(
+        "news.NewsItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("関連するお知らせ"),
+    )
     # iCalendar SEQUENCE: incremented by every change subscribers should see.
     sequence = models.PositiveIntegerField(_("改訂番号"), default=0, editable=False)
     created_at = models.DateTimeField(_("作成日時"), auto_now_add=True)

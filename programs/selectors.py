@@ -105,7 +105,12 @@ def public_events(
 
 def public_event(pk: int) -> Event:
     """A public event by id (404 for a tampered or non-public id)."""
-    event = with_places(Event.objects.filter(pk=pk, is_public=True)).first()
+    # With the news item it links to (the page names it), in the same query.
+    event = with_places(
+        Event.objects.filter(pk=pk, is_public=True)
+        .select_related("news_item")
+        .defer("news_item__body")
+    ).first()
     if event is None:
         raise Http404("この催しは見つかりません。")
     return event

@@ -205,6 +205,7 @@ def registration_cancel_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
+@public_page_cache("programs", seconds_bucket=60)
 def events_ics(request: HttpRequest) -> HttpResponse:
     base_url = f"{request.scheme}://{request.get_host()}"
     body = ical.calendar(

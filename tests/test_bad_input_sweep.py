@@ -89,8 +89,13 @@ QUERY_PARAMETERS = (
     "booker",
     "kind",
     "next",
+    "field",
+    "recruiting",
+    "area",  # the coordination board's filters and statistics (with kind and field)
+    "open",
+    "year",
 )
-APPS = ("facilities", "groups", "consultations", "programs")
+APPS = ("facilities", "groups", "consultations", "programs", "news", "coordination")
 # Forms whose only input is free text that any string satisfies (a cancellation reason, a
 # note): a malformed-looking string is a valid answer there, so the record may change.
 FREE_TEXT_ACTIONS = {
@@ -105,6 +110,22 @@ FREE_TEXT_ACTIONS = {
     "counter:dashboard",
     "facilities:request_cancel",  # the group's own cancellation, its reason optional
     "mypage:index",  # mail settings (checkboxes) and the one-click calendar URL reset
+    # 団体紹介: any text is a valid proposal; the counter's one-click 公開 and 差戻しの理由
+    "mypage:profile",
+    "groups:profile_queue",
+    "groups:profile_review",
+    # 抽選: the one-click 取下げ and 確定 (no input at all) of a group's own application or win
+    "facilities:lottery_application_withdraw",
+    "facilities:lottery_confirm",
+    # 協働マッチング: the counter's 非公開の理由 and one-click 終了 of a post; the group's
+    # one-click 確認を依頼する and 受付を終了する of its own post
+    "kyodo_counter:post",
+    "kyodo_counter:reject",
+    "kyodo_counter:close",
+    "coordination:group_post",
+    # お知らせ: the one-click 公開を取り下げる (on the item's page and as its own URL)
+    "news_staff:edit",
+    "news_staff:unpublish",
 }
 # Action URLs that only take POST show no form of their own: these are the fields they read.
 ACTION_FIELDS = {"reason", "note", "sheets", "last_day", "until", "attended", "comment"}

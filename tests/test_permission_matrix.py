@@ -62,16 +62,29 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "password_reset_complete": PUBLIC,
     "mypage:index": GROUP_ONLY,
     "mypage:calendar_reset": GROUP_POST_ONLY,
+    "mypage:profile": GROUP_ONLY,  # 団体紹介: its own group's only (no id to tamper with)
     "counter:dashboard": STAFF,
     # facilities: public calendar
     "facilities:availability_month": PUBLIC,
     "facilities:availability_day": PUBLIC,
+    # facilities: 抽選 (public): the rounds, a drawn round, its result and the algorithm
+    "facilities:lottery_list": PUBLIC,
+    "facilities:lottery_detail": PUBLIC,
+    "facilities:lottery_result_json": PUBLIC,
+    "facilities:lottery_algorithm": PUBLIC,
     # facilities: a group account's online requests and キャンセル待ち
     "facilities:request_new": GROUP_ONLY,
     "facilities:request_done": GROUP_ONLY,  # its own booking; another group's is 404 (tests)
     "facilities:request_cancel": GROUP_ONLY,
     "facilities:waiting_new": GROUP_ONLY,
     "facilities:waiting_withdraw": GROUP_POST_ONLY,
+    # facilities: 抽選, a group's own: apply, its application (完了), change, withdraw, confirm a
+    # win (its own booking; another group's application or booking is 404, tests)
+    "facilities:lottery_apply": GROUP_ONLY,
+    "facilities:lottery_application": GROUP_ONLY,
+    "facilities:lottery_application_edit": GROUP_ONLY,
+    "facilities:lottery_application_withdraw": GROUP_ONLY,  # the confirmation page; then POST
+    "facilities:lottery_confirm": GROUP_ONLY,  # the confirmation page; then POST
     "facilities:group_calendar": PUBLIC,  # the secret URL is the key
     # facilities: counter bookings
     "bookings:list": STAFF,
@@ -88,6 +101,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "bookings:series_detail": STAFF,
     "bookings:series_edit": STAFF_POST_ONLY,
     "bookings:series_cancel": STAFF_POST_ONLY,
+    "bookings:lottery": STAFF,  # rounds, and applications entered for groups that phone
+    "bookings:lottery_confirm": STAFF_POST_ONLY,  # a win confirmed by telephone
     # resources: office machines, mailboxes and displays at the counter
     "resources:index": EVERYONE(302),  # a plain redirect to the machines page
     "resources:machines": STAFF,
@@ -117,6 +132,9 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "groups:counter_apply_done": (302, 302, 302, 403, 403, 403),
     "groups:bylaws": STAFF_MISSING,
     "groups:staff_search": STAFF,  # the counter forms' group picker (JSON)
+    "groups:detail": PUBLIC,  # a listed group's 団体紹介
+    "groups:profile_queue": STAFF,  # 団体紹介 確認待ち, with the diff
+    "groups:profile_review": STAFF,  # one proposal; 公開 / 差戻し are POSTs
     # programs
     "programs:event_list": PUBLIC,
     "programs:event_detail": PUBLIC,
@@ -144,6 +162,56 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "consultations:referral_detail": (302, 403, 403, 200, 404, 403),
     "consultations:statistics": WARD_ONLY,
     "consultations:statistics_csv": WARD_ONLY,
+    # news: public news and newsletters (a published item with a PDF, a public issue)
+    "news:list": PUBLIC,
+    "news:feed": PUBLIC,
+    "news:detail": PUBLIC,
+    "news:attachment": PUBLIC,
+    "news:newsletter_list": PUBLIC,
+    "news:newsletter_detail": PUBLIC,
+    "news:newsletter_pdf": PUBLIC,
+    # news: staff pages; 公開・差し戻し refuse counter staff while review is on (tests/news)
+    "news_staff:list": STAFF,
+    "news_staff:create": STAFF,
+    "news_staff:edit": STAFF,
+    "news_staff:submit": STAFF_POST_ONLY,
+    "news_staff:publish": STAFF_POST_ONLY,
+    "news_staff:return": STAFF_POST_ONLY,
+    "news_staff:unpublish": STAFF_POST_ONLY,
+    "news_staff:newsletters": STAFF,
+    "news_staff:newsletter_create": STAFF,
+    "news_staff:newsletter_edit": STAFF,
+    # coordination (協働マッチング): the public board, a post and its response form
+    "coordination:board": PUBLIC,
+    "coordination:detail": PUBLIC,  # a published post
+    "coordination:thanks": EVERYONE(302),  # nothing sent in this session: back to the post
+    # coordination: a group account's own posts (another group's post is 404, tests)
+    "coordination:group_post_new": GROUP_ONLY,
+    "coordination:group_post": GROUP_ONLY,  # its post with the responses (personal data)
+    "coordination:group_post_edit": GROUP_ONLY,
+    "coordination:group_post_submit": GROUP_POST_ONLY,
+    "coordination:group_post_close": GROUP_POST_ONLY,
+    # coordination: the counter's review, responses (personal data), outcomes, statistics
+    "kyodo_counter:index": STAFF,
+    "kyodo_counter:post_new": STAFF,
+    "kyodo_counter:stats": STAFF,
+    "kyodo_counter:post": STAFF,
+    "kyodo_counter:post_edit": STAFF,
+    "kyodo_counter:approve": STAFF_POST_ONLY,
+    "kyodo_counter:reject": STAFF_POST_ONLY,
+    "kyodo_counter:close": STAFF_POST_ONLY,
+    "kyodo_counter:outcome": STAFF_POST_ONLY,
+    "kyodo_counter:responses": STAFF,
+    # reports: the yearly report (年度報告), its .xlsx and a section's CSV — ward staff only
+    "reports:index": WARD_ONLY,
+    "reports:xlsx": WARD_ONLY,
+    "reports:csv": WARD_ONLY,
+    # opendata: public datasets (CC BY 4.0), no login
+    "opendata:index": PUBLIC,
+    "opendata:events_csv": PUBLIC,
+    "opendata:facilities_csv": PUBLIC,
+    "opendata:availability_csv": PUBLIC,
+    "opendata:availability_json": PUBLIC,
 }
 
 
@@ -208,12 +276,29 @@ def world(facility, room1, counter_user, ward_user, operator_user):
     )
     member = make_user("matrix@example.jp", GROUP_MEMBER, email="matrix@example.jp")
     GroupMembership.objects.create(user=member, group=group)
+    profile = group_profile_waiting(group, member)
     own = online_request_create(
         request=ask(room1, day, "18:00", "20:00", group=group, booker_name=""), account=member
     )
+    post = coordination_post(group, member, counter_user)
+    lottery_round = drawn_lottery_round(facility)
+    application = open_lottery_application(facility, room1, group, member)
+    news_item, newsletter = published_news(counter_user, ward_user)
     ids = {
+        "news:newsletter": newsletter.pk,  # before "news:", which would match it too
+        "news_staff:newsletter": newsletter.pk,
+        "news:": news_item.pk,
+        "news_staff:": news_item.pk,
         "facilities:request": own.pk,
+        "groups:detail": group.pk,
+        "groups:profile_review": profile.pk,
+        "facilities:lottery_application": application.pk,
+        "facilities:lottery_confirm": own.pk,  # not a win: the page says so
+        "facilities:lottery_detail": lottery_round.pk,
+        "facilities:lottery_result_json": lottery_round.pk,
         "bookings:series": series.pk,
+        "coordination:": post.pk,
+        "kyodo_counter:": post.pk,
         "bookings:": booking.pk,
         "programs:": event.pk,
         "consultations:detail": consultation.pk,
@@ -227,7 +312,126 @@ def world(facility, room1, counter_user, ward_user, operator_user):
         OP_B: op_b,
         GROUP: member,
     }
-    return {"ids": ids, "users": users, "day": day, "calendar_token": group.calendar_token}
+    return {
+        "ids": ids,
+        "users": users,
+        "day": day,
+        "calendar_token": group.calendar_token,
+        "lottery_round": lottery_round,
+    }
+
+
+def published_news(writer, publisher):
+    """A published news item with a PDF attachment, and a public newsletter issue."""
+    from news import services
+    from news.services import NewsData, NewsletterData
+    from tests.news.conftest import pdf_upload
+
+    item = services.news_item_create(
+        data=NewsData(
+            title="マトリクスのお知らせ",
+            body="本文",
+            category="centre",
+            publish_from=timezone.now() - dt.timedelta(days=1),
+        ),
+        author=writer,
+        attachment=pdf_upload(),
+    )
+    services.news_item_publish(item=item, by=publisher)
+    issue = services.newsletter_create(
+        data=NewsletterData(
+            issue_number=1,
+            title="マトリクスの号",
+            issue_date=timezone.localdate() - dt.timedelta(days=1),
+            contents="本文",
+        ),
+        pdf=pdf_upload(),
+        by=writer,
+    )
+    return item, issue
+
+
+def group_profile_waiting(group, member):
+    """The group is listed in the directory and has a 団体紹介 waiting for the counter."""
+    from groups.services import profile_revision_submit, profile_values
+
+    group.publish = True
+    group.save(update_fields=["publish"])
+    data = {**profile_values(group), "meeting_place": "区民協働交流センター", "recruiting": True}
+    return profile_revision_submit(group=group, data=data, by=member).revision
+
+
+def coordination_post(group, member, staff):
+    """The group's 募集 on the coordination board, approved, with one response."""
+    from coordination.services import PostData, post_approve, post_create_by_group, response_create
+
+    today = timezone.localdate()
+    post = post_create_by_group(
+        group=group,
+        data=PostData(
+            kind="recruit",
+            title="マトリクスの会の募集",
+            description="ボランティア募集",
+            activity_field="other",
+            area="練馬区全域",
+            needs="人手",
+            how_to_respond="フォームから",
+            expires_on=today + dt.timedelta(days=30),
+        ),
+        author=member,
+        submit=True,
+    )
+    post_approve(post=post, by=staff)
+    response_create(post=post, name="応答 太郎", contact="03-0000-0001", message="参加します")
+    return post
+
+
+def drawn_lottery_round(facility):
+    """A lottery round whose applications closed yesterday, drawn now (its result is public)."""
+    from facilities.services.lottery import lottery_draw
+    from kyodo_center.dates import add_months, local_datetime
+    from tests.facilities.lottery import make_round
+
+    today = timezone.localdate()
+    confirm_by = today + dt.timedelta(days=5)
+    lottery_round = make_round(
+        facility,
+        target_month=add_months(confirm_by.replace(day=1), 1),
+        applications_open_on=today - dt.timedelta(days=10),
+        applications_close_on=today - dt.timedelta(days=1),
+        draw_at=local_datetime(today, dt.time(0, 0)),
+        confirm_by=confirm_by,
+    )
+    lottery_draw(lottery_round=lottery_round)
+    return lottery_round
+
+
+def open_lottery_application(facility, room, group, member):
+    """A round taking applications today, and the group's application in it."""
+    from facilities.services.lottery import lottery_application_create
+    from kyodo_center.dates import add_months, local_datetime
+    from tests.facilities.lottery import make_round
+
+    today = timezone.localdate()
+    lottery_round = make_round(
+        facility,
+        seed="5a" * 32,
+        target_month=add_months(today.replace(day=1), 3),
+        applications_open_on=today - dt.timedelta(days=1),
+        applications_close_on=today + dt.timedelta(days=1),
+        draw_at=local_datetime(today + dt.timedelta(days=2), dt.time(10, 0)),
+        confirm_by=today + dt.timedelta(days=5),
+    )
+    return lottery_application_create(
+        lottery_round=lottery_round,
+        group=group,
+        room=room,
+        day=lottery_round.target_month + dt.timedelta(days=9),
+        block_name="午後",
+        purpose="定例会",
+        attendees=8,
+        entered_by=member,
+    )
 
 
 def concrete_path(name: str, route: str, world) -> str:
@@ -243,6 +447,7 @@ def concrete_path(name: str, route: str, world) -> str:
     path = re.sub(r"<uuid:token>", str(world["calendar_token"]), path)
     path = re.sub(r"<str:token>", "forged-token", path)
     path = re.sub(r"<str:action>", "accept", path)
+    path = re.sub(r"<slug:section>", "rooms", path)  # a section of the yearly report
     path = re.sub(r"<(?:int:|str:)?\w+>", "999999", path)
     return "/" + path
 

@@ -4,6 +4,7 @@ cookie-less visitors."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 
 import pytest
 from django.utils import timezone
@@ -40,3 +41,50 @@ def test_visitors_with_a_session_never_get_the_cached_page(client, counter_user,
     assert "職員ログイン" in anonymous
     client.force_login(counter_user)
     assert "ログアウト（窓口 花子）" in client.get("/programs/").content.decode()
+
+
+def test_an_unchanged_page_is_answered_304_and_a_change_gives_a_new_etag(
+    client, facility, room1, django_assert_max_num_queries
+):
+    day = open_day(timezone.localdate() + dt.timedelta(days=6))
+    first = client.get("/programs/")
+    etag = first["ETag"]
+    assert first["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert "Cookie" in first["Vary"]
+    with django_assert_max_num_queries(1):  # the versions only
+        again = client.get("/programs/", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    event_create(data=event_data(day=day, room=room1, title="新しい講座"))
+    changed = client.get("/programs/", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed["ETag"] != etag
+    assert "新しい講座" in changed.content.decode()
+
+
+def test_public_pages_are_sent_gzipped_to_browsers_that_accept_it(client, facility):
+    plain = client.get("/facilities/availability/")
+    packed = client.get("/facilities/availability/", headers={"Accept-Encoding": "gzip, br"})
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) * 3 < len(plain.content)
+
+
+def test_a_returning_visitor_with_only_a_csrf_cookie_gets_the_cached_page(
+    client, facility, django_assert_max_num_queries
+):
+    first = client.get("/facilities/availability/").content
+    client.cookies["csrftoken"] = "x" * 32
+    with django_assert_max_num_queries(1):
+        assert client.get("/facilities/availability/").content == first
+
+
+def test_the_events_feed_is_cached_and_revalidated(client, facility, room1):
+    day = open_day(timezone.localdate() + dt.timedelta(days=6))
+    event_create(data=event_data(day=day, room=room1, title="フィードの講座"))
+    feed = client.get("/programs/events.ics")
+    assert "フィードの講座" in feed.content.decode()
+    assert feed["Content-Disposition"] == 'inline; filename="events.ics"'
+    assert (
+        client.get("/programs/events.ics", headers={"If-None-Match": feed["ETag"]}).status_code
+        == 304
+    )

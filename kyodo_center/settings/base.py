@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "groups",
     "consultations",
     "programs",
+    "news",
+    "coordination",
+    # The ward's yearly report (年度報告) and the public datasets (オープンデータ): reads only.
+    "reports",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -233,7 +238,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the counter
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        # NONCE: django-csp adds 'nonce-…' only to a response whose page used request.csp_nonce
+        # (an event page's JSON-LD data block, opendata/templatetags); never 'unsafe-inline'.
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
@@ -322,3 +329,8 @@ FACILITIES_ONLINE_CANCEL_DAYS_BEFORE = int(os.environ.get("ONLINE_CANCEL_DAYS_BE
 FACILITIES_REQUEST_DUE_BUSINESS_DAYS = int(os.environ.get("REQUEST_DUE_BUSINESS_DAYS", "3"))
 # 抽選: how many blocks one group may apply for in one round.
 FACILITIES_LOTTERY_MAX_APPLICATIONS = int(os.environ.get("LOTTERY_MAX_APPLICATIONS", "10"))
+
+# --- News (お知らせ) -------------------------------------------------------------------------
+# On: counter staff submit a news item (確認待ち) and ward staff publish it. Off: counter staff
+# publish directly.
+NEWS_REQUIRE_REVIEW = env_bool("NEWS_REQUIRE_REVIEW", default=True)

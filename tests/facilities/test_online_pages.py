@@ -194,6 +194,10 @@ def test_the_private_calendar_feed(client, member, registered_group, room1, upco
     (event,) = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
     assert str(event["STATUS"]) == "TENTATIVE"
     assert "多目的室1" in str(event["SUMMARY"])
+    assert response["Cache-Control"] == "private, no-cache"
+    # A calendar app polling an unchanged feed gets 304.
+    path = f"/facilities/calendar/{registered_group.calendar_token}.ics"
+    assert client.get(path, headers={"If-None-Match": response["ETag"]}).status_code == 304
     assert (
         client.get("/facilities/calendar/00000000-0000-0000-0000-000000000000.ics").status_code
         == 404

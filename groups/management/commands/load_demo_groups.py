@@ -4,10 +4,11 @@ nothing (a group is recognised by its name). ``python manage.py load_demo`` runs
 Thirteen groups show every kind and state: NPO法人, 任意団体 (ボランティア団体), 町会・自治会,
 その他 and public bodies of categories ア〜エ (seed 000 §4(2)); most approved (registration
 number, validity to the end of the fiscal year), some of them since last year and renewed,
-several published in the directory; one lapsed (not renewed on 3/31), one rejected with its
-reason, one online application 申請中 waiting for review. Thirty smaller groups complete the
-register so that the 36 mailbox-lockers are all taken and the waiting list is real
-(``load_demo_resources``).
+several published in the directory (four with a 団体紹介 the counter approved, two of
+them 会員募集中, and one newer 団体紹介 確認待ち); one lapsed (not renewed on 3/31), one
+rejected with its reason, one online application 申請中 waiting for review. Thirty smaller
+groups complete the register so that the 36 mailbox-lockers are all taken and the waiting
+list is real (``load_demo_resources``).
 
 Everything goes through ``groups.services``: the bylaws upload, the application (online or
 entered at the counter), approval, renewal and rejection, so the review lines and the history
@@ -26,7 +27,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from groups.models import CRITERION_KEYS, Group, GroupKind, GroupMembership, SubmissionChannel
+from groups.models import (
+    CRITERION_KEYS,
+    ActivityField,
+    Group,
+    GroupKind,
+    GroupMembership,
+    SubmissionChannel,
+)
 from groups.services import (
     bylaws_upload_store,
     group_apply,
@@ -34,6 +42,9 @@ from groups.services import (
     group_reject,
     group_renew,
     invite_group_member,
+    profile_revision_approve,
+    profile_revision_submit,
+    profile_values,
 )
 from kyodo_center.dates import fiscal_year_of
 from kyodo_center.history import HistoryCommand
@@ -365,6 +376,42 @@ def demo_bylaws_pdf() -> bytes:
     return body
 
 
+# 団体紹介 sent from マイページ and published by the counter (the other fields as registered).
+DEMO_PROFILES: dict[str, dict[str, Any]] = {
+    "NPO法人しゃくじい川みどりネット": {
+        "activity_field": ActivityField.ENVIRONMENT,
+        "meeting_place": "石神井川沿い（石神井公園駅 南口に集合）",
+        "meeting_schedule": "毎月第2日曜日 9時〜12時（雨天中止）",
+        "recruiting": True,
+    },
+    "NPO法人ねりま子育てひろば・むすび": {
+        "activity_field": ActivityField.CHILDREN,
+        "meeting_place": "区民協働交流センター 交流スペース",
+        "meeting_schedule": "毎週火曜日・金曜日 10時〜12時",
+    },
+    "ねりま傾聴ボランティアの会": {
+        "activity_field": ActivityField.WELFARE,
+        "meeting_place": "区民協働交流センター 多目的室（定例会）",
+        "meeting_schedule": "定例会 毎月第3水曜日 14時〜16時",
+        "recruiting": True,
+    },
+    "向山はなみずき自治会": {
+        "activity_field": ActivityField.COMMUNITY,
+        "meeting_place": "向山はなみずき会館",
+        "meeting_schedule": "役員会 毎月第1土曜日 19時〜",
+    },
+}
+# A newer 団体紹介 waiting for the counter (確認待ち), sent by the demo login group06.
+PENDING_PROFILE_GROUP = "向山はなみずき自治会"
+PENDING_PROFILE_CHANGE = {
+    "activity": (
+        "防災訓練、夏祭り、防犯パトロール、ひとり暮らしの高齢者の見守り。"
+        "来年度から子ども向けの防災キャンプを始めます。"
+    ),
+    "meeting_schedule": "役員会 毎月第1土曜日 19時〜、防災キャンプ 8月",
+    "recruiting": True,
+}
+
 DEMO_GROUP_PASSWORD = "demo-group-2026"
 # (the contact e-mail that approval invited, the group): the 2nd and 6th showcase groups.
 DEMO_ACCOUNTS = (
@@ -413,6 +460,43 @@ class Command(HistoryCommand):
             f"登録団体のデモデータ: {created}団体を追加しました（全{len(specs)}団体）。"
         )
         self._group_accounts()
+        self._profiles()
+
+    def _profiles(self) -> None:
+        """団体紹介: four groups sent theirs from マイページ and the counter published them (two
+        recruiting members); 向山はなみずき自治会 (a demo login) has a newer one 確認待ち."""
+        published = 0
+        for name, profile in DEMO_PROFILES.items():
+            group = Group.objects.get(name=name)
+            if group.profile_revisions.exists():
+                continue
+            self._profile_submit(group, profile)
+            published += 1
+        group = Group.objects.get(name=PENDING_PROFILE_GROUP)
+        if group.profile_revisions.count() == 1:
+            submission = profile_revision_submit(
+                group=group,
+                data={**profile_values(group), **PENDING_PROFILE_CHANGE},
+                by=self._account_of(group),
+                today=self.today,
+            )
+            assert submission.revision is not None
+        self.stdout.write(f"団体紹介のデモデータ: {published}団体を公開しました。")
+
+    def _profile_submit(self, group: Group, profile: dict[str, Any]) -> None:
+        submission = profile_revision_submit(
+            group=group,
+            data={**profile_values(group), **profile},
+            by=self._account_of(group),
+            today=self.today,
+        )
+        assert submission.revision is not None
+        profile_revision_approve(revision=submission.revision, by=self.counter)
+
+    @staticmethod
+    def _account_of(group: Group) -> Any:
+        # Approval invited the group's contact address: that account sends the profile.
+        return GroupMembership.objects.filter(group=group).select_related("user").first().user
 
     def _group_accounts(self) -> None:
         """Approval invited each group's contact address (groups.services); give two of those
