@@ -124,7 +124,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+    # Reduced motion: Bootstrap then has no colour transitions, so axe reads a button's final
+    # colours, not a frame of its fade (a flaky contrast failure otherwise).
+    context = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo", reduced_motion="reduce")
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page

@@ -139,6 +139,8 @@ def test_coordination_and_news_figures(report_world, counter_user):
         group=report_world["npo"],
         status="published",
         published_on=dt.date(2026, 6, 5),
+        reviewed_at=at(dt.date(2026, 6, 5), 9),
+        reviewed_by=counter_user,
         expires_on=dt.date(2026, 12, 31),
         author=counter_user,
     )
