@@ -20,6 +20,10 @@ COPY resources resources
 COPY groups groups
 COPY consultations consultations
 COPY programs programs
+COPY news news
+COPY coordination coordination
+COPY reports reports
+COPY opendata opendata
 RUN python -m venv /opt/venv && /opt/venv/bin/pip install .
 
 # --- Stage 3: runtime ---------------------------------------------------------------------------
