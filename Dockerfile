@@ -14,6 +14,7 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY kyodo_center kyodo_center
+COPY accounts accounts
 COPY notices notices
 COPY facilities facilities
 COPY resources resources

@@ -31,6 +31,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     # Group accounts: the invitation link and a forgotten password (no namespace: Django's
     # auth views reverse these names as they are).
     path("accounts/", include("groups.account_urls")),

@@ -87,6 +87,25 @@ def plain_user(db: None) -> Any:
     return make_user("resident")
 
 
+def sign_in(client: Any, user: Any) -> None:
+    """Sign ``user`` in on the Django test client as the sign-in pages would: with the second
+    factor already passed where the user needs one (a confirmed TOTP device of their own).
+    Every test that signs a user in on the test client goes through here."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.selectors import second_factor_required
+
+    client.force_login(user)
+    if second_factor_required(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="認証アプリ", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
 # --- The centre --------------------------------------------------------------------------------
 @pytest.fixture
 def facility(db: None) -> Facility:

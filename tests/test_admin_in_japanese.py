@@ -14,6 +14,7 @@ from facilities.services.bookings import booking_create
 from groups import services as group_services
 from kyodo_center.dates import jdatetime, local_datetime
 from kyodo_center.models import PersonalDataAccess, PersonalDataAction
+from tests.conftest import sign_in
 from tests.facilities.conftest import ask, open_day
 from tests.groups.factories import CheckedGroupFactory, GroupFactory
 
@@ -54,7 +55,7 @@ def test_the_review_record_of_an_approval_at_night_reads_in_japan_time(
     monkeypatch.setattr(timezone, "now", lambda: LATE_UTC)
     group_services.group_approve(group=group, by=ward_user)
     monkeypatch.undo()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     body = client.get(f"/admin/groups/group/{group.pk}/change/").content.decode()
     record = body.split("審査の記録", 1)[1]
     # The inline's label of the row and its 日時 column say the same, in Tokyo.
@@ -73,7 +74,7 @@ def test_the_personal_data_log_in_the_admin_is_in_japan_time(client, ward_user):
         record="団体 #1",
         path="/",
     )
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     listing = client.get("/admin/kyodo_center/personaldataaccess/").content.decode()
     assert IN_TOKYO in listing and "18:44" not in listing
     detail = client.get(f"/admin/kyodo_center/personaldataaccess/{access.pk}/change/")
@@ -91,7 +92,7 @@ def test_the_personal_data_log_in_the_admin_is_in_japan_time(client, ward_user):
 )
 def test_the_changelist_search_and_filters_speak_japanese(client, ward_user, path):
     GroupFactory()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.get(path)
     assert response.status_code == 200
     body = response.content.decode()

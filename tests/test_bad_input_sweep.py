@@ -23,6 +23,7 @@ from django.urls import get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import sign_in
 from tests.test_permission_matrix import (  # noqa: F401 (world is a fixture)
     MATRIX,
     USERS,
@@ -194,7 +195,7 @@ def test_malformed_input_never_breaks_a_page(client, world, name):  # noqa: F811
     path = concrete_path(name, routes[name], world)
     user = world["users"][user_for(name)]
     if user is not None:
-        client.force_login(user)
+        sign_in(client, user)
     first = client.get(path)
     assert first.status_code < 500
     parser = FormParser()

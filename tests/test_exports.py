@@ -17,6 +17,7 @@ from kyodo_center.models import PersonalDataAccess, PersonalDataAction
 from programs.models import Registration
 from programs.services.events import event_create
 from resources.services.machines import machine_use_log
+from tests.conftest import sign_in
 from tests.consultations import factories as consultation_factories
 from tests.programs.conftest import event_data, open_day
 from tests.resources.conftest import make_group
@@ -68,7 +69,7 @@ def event_with_formula_names(client, room1):
 
 
 def test_roster_csv_keeps_typed_formulas_as_text(client, counter_user, event_with_formula_names):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     rows = csv_rows(client.get(f"/programs/staff/{event_with_formula_names.pk}/roster.csv"))
     assert_no_formula_cells(rows)
     names = [row[1] for row in rows[1:]]
@@ -82,7 +83,7 @@ def test_roster_xlsx_keeps_phone_numbers_and_formulas_as_text_and_is_logged(
     client, counter_user, event_with_formula_names
 ):
     event = event_with_formula_names
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     roster_page = client.get(f"/programs/staff/{event.pk}/roster/").content.decode()
     assert f'href="/programs/staff/{event.pk}/roster.xlsx"' in roster_page
     assert "Excel形式（.xlsx）" in roster_page
@@ -106,7 +107,7 @@ def test_roster_xlsx_keeps_phone_numbers_and_formulas_as_text_and_is_logged(
 def test_roster_xlsx_is_for_staff_only(client, plain_user, event_with_formula_names):
     url = f"/programs/staff/{event_with_formula_names.pk}/roster.xlsx"
     assert client.get(url).status_code == 302
-    client.force_login(plain_user)
+    sign_in(client, plain_user)
     assert client.get(url).status_code == 403
     assert not PersonalDataAccess.objects.exists()
 
@@ -128,7 +129,7 @@ def month_of_machine_uses(facility):
 
 
 def test_machine_statistics_csv_keeps_group_names_as_text(client, ward_user, month_of_machine_uses):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     rows = csv_rows(
         client.get(f"/counter/resources/machines/statistics.csv?month={month_of_machine_uses}")
     )
@@ -139,7 +140,7 @@ def test_machine_statistics_csv_keeps_group_names_as_text(client, ward_user, mon
 def test_machine_statistics_xlsx_keeps_registration_numbers_as_text(
     client, ward_user, month_of_machine_uses
 ):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     page = client.get(f"/counter/resources/machines/statistics/?month={month_of_machine_uses}")
     assert "Excel形式（.xlsx）" in page.content.decode()
     cells = xlsx_cells(
@@ -156,7 +157,7 @@ def test_consultation_statistics_csv_keeps_topic_names_as_text(client, counter_u
     consultation_factories.defaults()
     Topic.objects.create(name="=1+2 助成金", sort_order=99)
     consultation_factories.consultation(user=counter_user, topic_name="=1+2 助成金")
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     month = f"{timezone.localdate():%Y-%m}"
     rows = csv_rows(client.get(f"/consultations/statistics/csv/?month={month}"))
     assert_no_formula_cells(rows)

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from programs.services.events import event_create
+from tests.conftest import sign_in
 from tests.facilities.conftest import open_day
 from tests.programs.conftest import event_data
 
@@ -77,7 +78,7 @@ def test_staff_login_is_in_the_footer_not_the_residents_menu(client, facility, c
     footer = body.split("<footer", 1)[1]
     assert "職員ログイン" not in menu
     assert '<a href="/accounts/login/">職員ログイン</a>' in footer
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     staff = client.get("/").content.decode()
     assert "職員ログイン" not in staff
     assert "ログアウト（窓口 花子）" in staff

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from facilities.models import Closure, ClosureKind
 from kyodo_center.dates import jdate as japanese_date
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +112,7 @@ def test_dates_are_written_the_japanese_way_in_tokyo_time():
 
 
 def test_admin_is_named_for_the_centre(client, ward_user):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     body = client.get("/admin/").content.decode()
     assert "区民協働交流センター 管理" in body
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from facilities.models import Booking
 from tests.concurrency import run_indexed_together
+from tests.conftest import sign_in
 from tests.facilities.conftest import open_day
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -24,7 +25,7 @@ REQUESTS = 50
 
 def session_for(live_server, client, user) -> tuple[str, str]:
     """A logged-in session cookie and a CSRF token usable from any HTTP client."""
-    client.force_login(user)
+    sign_in(client, user)
     form = client.get("/counter/bookings/new/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode())[1]
     session = client.cookies["sessionid"].value
@@ -126,7 +127,7 @@ def test_fifty_groups_for_the_last_mailbox(live_server, client, counter_user, fa
 
     mailbox_create_range(facility=facility, first=1, last=1)
     groups = RegisteredGroupFactory.create_batch(REQUESTS)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     cookie, token = csrf_for(client, "/counter/resources/mailboxes/")
     box = facility.mailboxes.get()
     bodies = [

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from facilities.services.bookings import booking_create
 from facilities.services.series import SeriesPattern, series_create
+from tests.conftest import sign_in
 from tests.consultations import factories as consultation_factories
 from tests.facilities.conftest import ask, open_day
 from tests.programs.conftest import event_data
@@ -469,7 +470,7 @@ def matrix_failures(client, world, method: str) -> list[str]:
             client.logout()
             user = world["users"][user_label]
             if user is not None:
-                client.force_login(user)
+                sign_in(client, user)
             status = getattr(client, method)(path).status_code
             if status != expected:
                 failures.append(f"{name:40} {path:55} {user_label:8} got {status}, want {expected}")
@@ -504,7 +505,7 @@ def test_post_only_pages_refuse_anonymous_users_and_operators(client, world):
         for user_label, expected in ((ANON, 302), (OP_A, 403), (OP_B, 403)):
             client.logout()
             if world["users"][user_label] is not None:
-                client.force_login(world["users"][user_label])
+                sign_in(client, world["users"][user_label])
             status = client.post(path, {"reason": "x"}).status_code
             assert status == expected, f"{name} {user_label} got {status}"
     assert Booking.objects.filter(status="active").count() == before

@@ -16,6 +16,7 @@ from facilities.services.bookings import booking_create
 from groups import services as group_services
 from kyodo_center.history import history_for
 from kyodo_center.people import person_name
+from tests.conftest import sign_in
 from tests.consultations import factories as consultation_factories
 from tests.facilities.conftest import ask, open_day
 from tests.groups.factories import CheckedGroupFactory
@@ -48,7 +49,7 @@ def test_person_name_is_family_name_first_or_the_username(fields, expected):
 
 
 def test_the_header_names_the_clerk(client, counter_user, facility):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     body = client.get("/counter/").content.decode()
     assert "ログアウト（窓口 花子）" in body
     assert "花子 窓口" not in body
@@ -58,7 +59,7 @@ def test_a_booking_names_its_clerk_and_its_history_too(client, counter_user, roo
     booking = booking_create(
         request=ask(room1, upcoming_day, "10:00", "12:00"), created_by=counter_user
     )
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     body = client.get(f"/counter/bookings/{booking.pk}/").content.decode()
     assert "（窓口 花子）" in body  # 受付 2026年…(…) 10:00（窓口 花子）
     assert "<td>窓口 花子</td>" in body  # the 履歴's 操作者
@@ -68,7 +69,7 @@ def test_a_booking_names_its_clerk_and_its_history_too(client, counter_user, roo
 def test_a_consultation_names_its_clerk_as_receiver(client, counter_user):
     consultation_factories.defaults()
     consultation = consultation_factories.consultation(user=counter_user)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     body = client.get(f"/consultations/{consultation.pk}/").content.decode()
     assert '受付者</dt><dd class="col-sm-9">窓口 花子</dd>' in body
 
@@ -112,7 +113,7 @@ def test_the_admin_names_the_officer_in_its_header_review_record_and_object_hist
 ):
     group = CheckedGroupFactory()
     group_services.group_approve(group=group, by=ward_user)
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     page = client.get(f"/admin/groups/group/{group.pk}/change/").content.decode()
     assert "<strong>練馬 区子</strong>" in page  # ようこそ
     assert "区子 練馬" not in page and "<strong>区子</strong>" not in page

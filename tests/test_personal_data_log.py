@@ -13,6 +13,7 @@ from django.utils import timezone
 from facilities.services.bookings import booking_create
 from kyodo_center.models import PersonalDataAccess
 from programs.services.events import event_create
+from tests.conftest import sign_in
 from tests.facilities.conftest import ask, open_day
 from tests.groups.factories import PDF_BYTES, GroupFactory
 from tests.programs.conftest import event_data, register
@@ -33,7 +34,7 @@ def booking(room1):
 
 
 def test_booking_detail_and_confirmation_are_logged(client, counter_user, booking):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get(f"/counter/bookings/{booking.pk}/").status_code == 200
     assert client.get(f"/counter/bookings/{booking.pk}/print/").status_code == 200
     who = counter_user.username
@@ -48,7 +49,7 @@ def test_booking_detail_and_confirmation_are_logged(client, counter_user, bookin
 
 def test_refused_visitors_leave_no_line_and_see_nothing(client, operator_user, booking):
     assert client.get(f"/counter/bookings/{booking.pk}/").status_code == 302
-    client.force_login(operator_user)
+    sign_in(client, operator_user)
     assert client.get(f"/counter/bookings/{booking.pk}/").status_code == 403
     assert not PersonalDataAccess.objects.exists()
 
@@ -56,7 +57,7 @@ def test_refused_visitors_leave_no_line_and_see_nothing(client, operator_user, b
 def test_bylaws_and_the_application_in_the_admin_are_logged(client, ward_user):
     group = GroupFactory(bylaws_name="会則.pdf")
     group.bylaws.save("kaisoku.pdf", ContentFile(PDF_BYTES))
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     assert client.get(f"/groups/bylaws/{group.pk}/").status_code == 200
     assert client.get(f"/admin/groups/group/{group.pk}/change/").status_code == 200
     assert log_lines() == [
@@ -69,7 +70,7 @@ def test_event_registrations_roster_and_csv_are_logged(client, counter_user, roo
     day = open_day(timezone.localdate() + dt.timedelta(days=5))
     event = event_create(data=event_data(day=day, room=room1, capacity=5))
     register(event, now=timezone.now())
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     for suffix in ("", "roster/", "roster.csv"):
         assert client.get(f"/programs/staff/{event.pk}/{suffix}").status_code == 200
     assert [action for _, action, _ in log_lines()] == ["view", "print", "export"]
@@ -77,7 +78,7 @@ def test_event_registrations_roster_and_csv_are_logged(client, counter_user, roo
 
 
 def test_the_log_cannot_be_changed_or_deleted(client, counter_user, booking):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     client.get(f"/counter/bookings/{booking.pk}/")
     line = PersonalDataAccess.objects.get()
     for attempt in (
@@ -95,9 +96,9 @@ def test_the_log_cannot_be_changed_or_deleted(client, counter_user, booking):
 def test_ward_staff_read_the_log_in_the_admin_and_counter_staff_cannot(
     client, ward_user, counter_user, booking
 ):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     client.get(f"/counter/bookings/{booking.pk}/")
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     page = client.get("/admin/kyodo_center/personaldataaccess/")
     assert page.status_code == 200
     assert f"予約 #{booking.pk}" in page.content.decode()
@@ -105,5 +106,5 @@ def test_ward_staff_read_the_log_in_the_admin_and_counter_staff_cannot(
     assert (
         client.get(f"/admin/kyodo_center/personaldataaccess/{line.pk}/delete/").status_code == 403
     )
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get("/admin/kyodo_center/personaldataaccess/").status_code in (302, 403)

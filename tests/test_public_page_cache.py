@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from programs.services.events import event_create
+from tests.conftest import sign_in
 from tests.facilities.conftest import open_day
 from tests.groups.factories import RegisteredGroupFactory
 from tests.programs.conftest import event_data
@@ -39,7 +40,7 @@ def test_directory_follows_a_new_registration_at_once(client, db):
 def test_visitors_with_a_session_never_get_the_cached_page(client, counter_user, db):
     anonymous = client.get("/programs/").content.decode()
     assert "職員ログイン" in anonymous
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert "ログアウト（窓口 花子）" in client.get("/programs/").content.decode()
 
 

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from groups.models import Group, PendingUpload
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 from tests.groups.factories import PDF_BYTES
 from tests.groups.test_apply_pages import FORM, hidden_inputs
 
@@ -89,7 +89,7 @@ def test_the_eleventh_application_from_one_address_within_the_hour_gets_429(clie
 
 @override_settings(GROUP_APPLICATIONS_PER_ADDRESS_PER_HOUR=1)
 def test_counter_applications_are_not_limited_per_address(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     for number in range(3):
         pdf = SimpleUploadedFile("kaisoku.pdf", PDF_BYTES, content_type="application/pdf")
         data = {**FORM, "name": f"窓口の会{number}", "bylaws": pdf, "step": "confirm"}

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import Group as Role
 
 from kyodo_center.roles import COUNTER_STAFF, OPERATOR, WARD_STAFF, sync_role_permissions
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -22,20 +23,20 @@ def test_anonymous_user_is_sent_to_login_from_counter(client):
 
 
 def test_logged_in_user_without_staff_role_gets_403(client, plain_user):
-    client.force_login(plain_user)
+    sign_in(client, plain_user)
     response = client.get("/counter/")
     assert response.status_code == 403
     assert "権限がありません" in response.content.decode()
 
 
 def test_operator_cannot_open_counter_dashboard(client, operator_user):
-    client.force_login(operator_user)
+    sign_in(client, operator_user)
     assert client.get("/counter/").status_code == 403
 
 
 @pytest.mark.parametrize("user_fixture", ["counter_user", "ward_user"])
 def test_counter_and_ward_staff_see_the_dashboard(client, facility, request, user_fixture):
-    client.force_login(request.getfixturevalue(user_fixture))
+    sign_in(client, request.getfixturevalue(user_fixture))
     response = client.get("/counter/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -44,7 +45,7 @@ def test_counter_and_ward_staff_see_the_dashboard(client, facility, request, use
 
 
 def test_counter_staff_cannot_enter_the_admin(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
@@ -60,7 +61,7 @@ def test_ward_staff_manage_closures_but_counter_staff_only_view_them(counter_use
 
 
 def test_ward_staff_can_add_a_maintenance_closure_in_the_admin(client, ward_user, facility):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         "/admin/facilities/closure/add/",
         {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,7 @@ def test_no_template_contains_inline_script_or_style(client):
 
 
 def test_nul_characters_in_input_get_a_japanese_400(client, counter_user, facility):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     for response in (
         client.get("/groups/", {"q": "a\x00b"}),
         client.post("/counter/bookings/new/", {"group_query": "\x00", "action": "search"}),

@@ -58,6 +58,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    # The second factor: TOTP apps, one-time recovery codes and passkeys (WebAuthn).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     # Audit trail (履歴): PostgreSQL triggers copy every change of a tracked model into its
     # history table, with who/where from pghistory's context (kyodo_center/history.py).
     "pgtrigger",
@@ -65,6 +70,7 @@ INSTALLED_APPS = [
     # Background jobs (e-mail, periodic tasks) in PostgreSQL: ``<app>/tasks.py`` of every app.
     "procrastinate.contrib.django",
     "kyodo_center",
+    "accounts",
     "notices",
     "facilities",
     "resources",
@@ -162,6 +168,17 @@ LOGIN_URL = "login"
 PASSWORD_RESET_TIMEOUT = 72 * 3600
 LOGIN_REDIRECT_URL = "counter:dashboard"
 LOGOUT_REDIRECT_URL = "home"
+
+# --- The second factor (accounts app) ---------------------------------------------------------
+# Passkeys are bound to the site's host name (the relying party): set WEBAUTHN_RP_ID to the
+# public host name and WEBAUTHN_ORIGINS to its origin(s), e.g. https://kyodo.example.jp.
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = "区民協働交流センター"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = os.environ.get(
+    "WEBAUTHN_ORIGINS", "http://localhost:8000"
+).split(",")
+# The authenticator app shows this name beside the code.
+OTP_TOTP_ISSUER = "区民協働交流センター"
 
 # --- History (履歴) -----------------------------------------------------------------------------
 # Each tracked model's history table is written by triggers in the same statement as the change,

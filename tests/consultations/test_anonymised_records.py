@@ -24,6 +24,7 @@ from consultations.services.intake import consultation_update_handling
 from consultations.services.referrals import referral_create, referral_update
 from consultations.services.retention import consultations_anonymise_expired
 from tests.concurrency import DatabaseThread
+from tests.conftest import sign_in
 from tests.consultations import factories
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_an_anonymised_consultation_cannot_be_booked_into_an_expert_session(coun
 def test_referral_page_refuses_with_a_message_and_changes_nothing(
     client, shakyo_user, anonymised_referral
 ):
-    client.force_login(shakyo_user)
+    sign_in(client, shakyo_user)
     response = client.post(
         f"/consultations/referrals/{anonymised_referral.pk}/",
         {"status": ReferralStatus.IN_PROGRESS, "answer": "山田様へ電話で回答"},

@@ -17,6 +17,7 @@ from consultations.models import (
     Route,
 )
 from consultations.services.referrals import referral_update
+from tests.conftest import sign_in
 from tests.consultations import factories
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_the_consultation_page_shows_its_history_with_the_referral(
         status=ReferralStatus.IN_PROGRESS,
         answer="",
     )
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     client.post(f"/consultations/{consultation.pk}/", {"handling": "資料を郵送"})
     page = client.get(f"/consultations/{consultation.pk}/").content.decode()
     history = page[page.index('id="history-heading"') :]
@@ -54,7 +55,7 @@ def test_an_operator_sees_the_history_of_its_own_referral_only(
 ):
     consultation = referred(counter_user)
     pk = consultation.referral.pk
-    client.force_login(shakyo_user)
+    sign_in(client, shakyo_user)
     client.post(f"/consultations/referrals/{pk}/", {"status": "in_progress", "answer": "折り返し"})
     assert ReferralHistory.objects.filter(pgh_obj_id=pk).count() == 2
     page = client.get(f"/consultations/referrals/{pk}/").content.decode()
@@ -63,7 +64,7 @@ def test_an_operator_sees_the_history_of_its_own_referral_only(
     # The consultation's own history (the asker's contact) is not part of the operator's page.
     assert "連絡先" not in history
 
-    client.force_login(ibr_user)
+    sign_in(client, ibr_user)
     other = client.get(f"/consultations/referrals/{pk}/")
     assert other.status_code == 404
     assert "折り返し" not in other.content.decode()

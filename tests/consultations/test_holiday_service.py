@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from consultations.models import AskerKind
+from tests.conftest import sign_in
 from tests.consultations import factories
 from tests.facilities.conftest import frozen_now  # noqa: F401  (the fixed clock)
 
@@ -15,7 +16,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 def test_the_dashboard_says_holiday_service_on_kinro_kansha_no_hi(client, counter_user, defaults):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     body = client.get("/counter/").content.decode()
     assert (
         "現在の窓口業務: 土曜・日曜・祝日 9時〜17時（利用案内・書類受付・相談の取り次ぎ）" in body
@@ -26,7 +27,7 @@ def test_the_dashboard_says_holiday_service_on_kinro_kansha_no_hi(client, counte
 def test_a_neighbourhood_association_on_a_holiday_is_taken_and_handed_to_ward_staff_later(
     client, counter_user, defaults
 ):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post(
         "/consultations/new/",
         {

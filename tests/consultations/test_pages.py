@@ -21,7 +21,7 @@ from consultations.models import (
     Route,
 )
 from consultations.services.referrals import referral_update
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.consultations import factories
 
 pytestmark = pytest.mark.django_db
@@ -44,14 +44,14 @@ def intake_data(**overrides):
 
 # --- Intake -----------------------------------------------------------------------------------
 def test_counter_panel_offers_intake_and_shows_the_service_level(client, counter_user, defaults):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     body = client.get("/counter/").content.decode()
     assert "相談を受け付ける" in body
     assert "現在の窓口業務" in body
 
 
 def test_first_submit_shows_the_suggested_route_and_saves_nothing(client, counter_user, defaults):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post("/consultations/new/", intake_data(action="suggest"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -63,7 +63,7 @@ def test_first_submit_shows_the_suggested_route_and_saves_nothing(client, counte
 def test_confirming_saves_consultation_and_referral_with_normalised_phone(
     client, counter_user, defaults
 ):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     shakyo = factories.operator(factories.SHAKYO)
     response = client.post(
         "/consultations/new/",
@@ -78,7 +78,7 @@ def test_confirming_saves_consultation_and_referral_with_normalised_phone(
 
 
 def test_neighbourhood_association_is_suggested_to_ward_staff(client, counter_user, defaults):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post(
         "/consultations/new/", intake_data(asker_kind=AskerKind.NEIGHBOURHOOD, action="suggest")
     )
@@ -86,7 +86,7 @@ def test_neighbourhood_association_is_suggested_to_ward_staff(client, counter_us
 
 
 def test_clerk_can_override_the_suggestion(client, counter_user, defaults):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     client.post("/consultations/new/", intake_data(action="save", route=Route.COUNTER))
     consultation = Consultation.objects.get()
     assert consultation.route == Route.COUNTER
@@ -107,7 +107,7 @@ def test_clerk_can_override_the_suggestion(client, counter_user, defaults):
 def test_bad_intake_input_gets_a_japanese_message_and_a_400(
     client, counter_user, defaults, overrides, message
 ):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post("/consultations/new/", intake_data(action="save", **overrides))
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -116,7 +116,7 @@ def test_bad_intake_input_gets_a_japanese_message_and_a_400(
 
 def test_booking_a_full_expert_session_is_refused_with_409(client, counter_user, defaults):
     session = factories.expert_session(capacity=1)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     data = intake_data(
         action="save",
         topic=str(factories.topic("運営・会計").pk),
@@ -145,7 +145,7 @@ def test_list_page_query_count_does_not_grow_with_records(
             operator_name=factories.SHAKYO if route == Route.OPERATOR else None,
             session=session if route == Route.EXPERT else None,
         )
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     with django_assert_max_num_queries(10):
         response = client.get("/consultations/")
     assert response.status_code == 200
@@ -153,7 +153,7 @@ def test_list_page_query_count_does_not_grow_with_records(
 
 
 def test_list_with_bad_month_is_a_400_with_a_japanese_message(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.get("/consultations/?month=2026-13")
     assert response.status_code == 400
     assert "月の指定が正しくありません" in response.content.decode()
@@ -161,7 +161,7 @@ def test_list_with_bad_month_is_a_400_with_a_japanese_message(client, counter_us
 
 def test_each_view_of_a_record_writes_one_access_log_line(client, counter_user, defaults):
     consultation = factories.consultation(user=counter_user)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     before = AccessLog.objects.filter(action=AccessAction.VIEW).count()
     assert client.get(f"/consultations/{consultation.pk}/").status_code == 200
     assert client.get(f"/consultations/{consultation.pk}/").status_code == 200
@@ -173,7 +173,7 @@ def test_each_view_of_a_record_writes_one_access_log_line(client, counter_user, 
 
 def test_changing_handling_is_logged_as_a_change(client, counter_user, defaults):
     consultation = factories.consultation(user=counter_user)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post(f"/consultations/{consultation.pk}/", {"handling": "後日電話"})
     assert response.status_code == 302
     consultation.refresh_from_db()
@@ -190,7 +190,7 @@ def test_non_staff_cannot_open_staff_pages(
     client, request, defaults, counter_user, user_fixture, detail_status
 ):
     consultation = factories.consultation(user=counter_user)
-    client.force_login(request.getfixturevalue(user_fixture))
+    sign_in(client, request.getfixturevalue(user_fixture))
     for url in ["/consultations/", "/consultations/new/", "/consultations/statistics/"]:
         assert client.get(url).status_code == 403
     assert client.get(f"/consultations/{consultation.pk}/").status_code == detail_status
@@ -204,7 +204,7 @@ def test_anonymous_user_is_sent_to_login(client):
 
 
 def test_missing_record_is_404(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get("/consultations/999999/").status_code == 404
 
 
@@ -232,7 +232,7 @@ def test_every_operator_opens_only_its_own_referrals(client, referrals_of_every_
     for index, name in enumerate(referrals):
         user = make_user(f"operator{index}", "運営団体")
         factories.link_operator(user, name)
-        client.force_login(user)
+        sign_in(client, user)
         listing = client.get("/consultations/referrals/").content.decode()
         for other_name, referral in referrals.items():
             url = f"/consultations/referrals/{referral.pk}/"
@@ -259,7 +259,7 @@ def test_every_operator_opens_only_its_own_referrals(client, referrals_of_every_
 
 
 def test_operator_without_organisation_gets_a_clear_403(client, operator_user):
-    client.force_login(operator_user)
+    sign_in(client, operator_user)
     response = client.get("/consultations/referrals/")
     assert response.status_code == 403
     assert "所属する運営団体が設定されていません" in response.content.decode()
@@ -275,7 +275,7 @@ def test_referral_list_query_count_does_not_grow(
             topic_name="助成金",
             operator_name=factories.SHAKYO,
         )
-    client.force_login(shakyo_user)
+    sign_in(client, shakyo_user)
     with django_assert_max_num_queries(10):
         response = client.get("/consultations/referrals/")
     assert response.content.decode().count("取次 No.") == 40
@@ -291,7 +291,7 @@ def test_operator_moving_status_backwards_gets_409_and_keeps_the_answer(
     referral_update(
         referral_id=referral.pk, user=shakyo_user, status=ReferralStatus.IN_PROGRESS, answer=""
     )
-    client.force_login(shakyo_user)
+    sign_in(client, shakyo_user)
     url = f"/consultations/referrals/{referral.pk}/"
     response = client.post(url, {"status": "referred", "answer": "下書きの回答"})
     assert response.status_code == 409
@@ -327,7 +327,7 @@ def month_of_consultations(counter_user, defaults):
 
 
 def test_statistics_page_counts_the_month(client, ward_user, month_of_consultations):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.get("/consultations/statistics/?month=2026-10")
     assert response.status_code == 200
     body = response.content.decode()
@@ -336,7 +336,7 @@ def test_statistics_page_counts_the_month(client, ward_user, month_of_consultati
 
 
 def test_statistics_bad_month_is_400(client, ward_user):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     for value in ["2026-13", "abc", "2026-00", "99999-01"]:
         response = client.get(f"/consultations/statistics/?month={value}")
         assert response.status_code == 400, value
@@ -344,13 +344,13 @@ def test_statistics_bad_month_is_400(client, ward_user):
 
 
 def test_counter_staff_cannot_open_statistics(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get("/consultations/statistics/").status_code == 403
     assert client.get("/consultations/statistics/csv/").status_code == 403
 
 
 def test_csv_is_utf8_with_bom_and_reads_as_japanese(client, ward_user, month_of_consultations):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.get("/consultations/statistics/csv/?month=2026-10")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -372,7 +372,7 @@ def test_csv_is_utf8_with_bom_and_reads_as_japanese(client, ward_user, month_of_
 def test_access_log_admin_is_read_only_for_ward_staff(client, ward_user, counter_user, defaults):
     consultation = factories.consultation(user=counter_user)
     line = AccessLog.objects.filter(consultation=consultation).first()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     assert client.get("/admin/consultations/accesslog/").status_code == 200
     assert client.get(f"/admin/consultations/accesslog/{line.pk}/change/").status_code == 200
     assert client.get("/admin/consultations/accesslog/add/").status_code == 403
@@ -391,7 +391,7 @@ def test_access_log_admin_is_read_only_for_ward_staff(client, ward_user, counter
 
 
 def test_ward_staff_manage_operators_topics_sessions_in_admin(client, ward_user, defaults):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     for url in [
         "/admin/consultations/operatororganisation/",
         "/admin/consultations/topic/",

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from consultations.models import Referral, ReferralStatus, Route
 from consultations.services.referrals import referral_update
+from tests.conftest import sign_in
 from tests.consultations import factories
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def test_a_new_referral_offers_in_progress_and_completed_from_the_first_save(
     client, counter_user, shakyo_user
 ):
     referral = referred(counter_user)
-    client.force_login(shakyo_user)
+    sign_in(client, shakyo_user)
     body = client.get(f"/consultations/referrals/{referral.pk}/").content.decode()
     assert radio_labels(body) == ["対応中", "完了"]
     # 対応中 is the safe default (完了 is final); nothing else is preselected.
@@ -48,7 +49,7 @@ def test_a_new_referral_offers_in_progress_and_completed_from_the_first_save(
 
 def test_operator_completes_a_referral_in_one_save(client, counter_user, shakyo_user):
     referral = referred(counter_user)
-    client.force_login(shakyo_user)
+    sign_in(client, shakyo_user)
     url = f"/consultations/referrals/{referral.pk}/"
     response = client.post(
         url, {"status": "completed", "answer": "区の助成制度を案内しました。"}, follow=True
@@ -65,7 +66,7 @@ def test_completing_without_an_answer_says_so_next_to_the_answer_and_keeps_the_c
     client, counter_user, shakyo_user
 ):
     referral = referred(counter_user)
-    client.force_login(shakyo_user)
+    sign_in(client, shakyo_user)
     response = client.post(
         f"/consultations/referrals/{referral.pk}/", {"status": "completed", "answer": "  "}
     )
@@ -85,7 +86,7 @@ def test_in_progress_referral_still_offers_both_and_cannot_go_back(
     referral_update(
         referral_id=referral.pk, user=shakyo_user, status=ReferralStatus.IN_PROGRESS, answer=""
     )
-    client.force_login(shakyo_user)
+    sign_in(client, shakyo_user)
     url = f"/consultations/referrals/{referral.pk}/"
     assert radio_labels(client.get(url).content.decode()) == ["対応中", "完了"]
     back = client.post(url, {"status": "referred", "answer": "下書き"})
@@ -118,7 +119,7 @@ def test_referral_list_shows_open_ones_first_newest_first_with_a_one_line_summar
     referral_update(
         referral_id=new_done.pk, user=shakyo_user, status=ReferralStatus.COMPLETED, answer="済"
     )
-    client.force_login(shakyo_user)
+    sign_in(client, shakyo_user)
     body = client.get("/consultations/referrals/").content.decode()
     order = [int(pk) for pk in re.findall(r'href="/consultations/referrals/(\d+)/"', body)]
     assert order == [new_open.pk, in_progress.pk, old_open.pk, oldest_open.pk, new_done.pk]

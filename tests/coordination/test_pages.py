@@ -14,6 +14,7 @@ from coordination.models import Post, PostStatus, Response
 from coordination.services import outcome_record, post_close, post_reject
 from kyodo_center.models import PersonalDataAccess
 from notices.models import Notice
+from tests.conftest import sign_in
 from tests.coordination.conftest import (
     bulk_posts,
     csr_post,
@@ -135,7 +136,7 @@ def test_a_bad_response_keeps_the_input_and_says_what_is_wrong(client, live_post
 
 
 def test_a_group_account_responds_as_its_group(client, musubi, live_post):
-    client.force_login(member_of(musubi))
+    sign_in(client, member_of(musubi))
     page = body(client.get(f"/kyodo/{live_post.pk}/"))
     assert "登録団体「ねりま子育てひろば・むすび」として応答します" in page
     assert 'value="ねりま子育てひろば・むすび"' in page
@@ -147,7 +148,7 @@ def test_a_group_account_responds_as_its_group(client, musubi, live_post):
 
 
 def test_a_group_does_not_respond_to_its_own_post(client, midori, live_post):
-    client.force_login(member_of(midori))
+    sign_in(client, member_of(midori))
     page = body(client.get(f"/kyodo/{live_post.pk}/"))
     assert "あなたの団体の投稿です" in page
     response = client.post(
@@ -209,7 +210,7 @@ def form(**changes) -> dict[str, str]:
 
 
 def test_a_group_posts_from_mypage_and_waits_for_review(client, musubi):
-    client.force_login(member_of(musubi))
+    sign_in(client, member_of(musubi))
     page = body(client.get("/mypage/"))
     assert "協働マッチングに投稿する" in page
     response = client.post("/kyodo/group/new/", form(action="submit"))
@@ -223,7 +224,7 @@ def test_a_group_posts_from_mypage_and_waits_for_review(client, musubi):
 
 
 def test_a_draft_is_saved_and_sent_for_review_later(client, musubi):
-    client.force_login(member_of(musubi))
+    sign_in(client, member_of(musubi))
     client.post("/kyodo/group/new/", form(action="draft"))
     post = Post.objects.get()
     assert post.status == PostStatus.DRAFT
@@ -232,7 +233,7 @@ def test_a_draft_is_saved_and_sent_for_review_later(client, musubi):
 
 
 def test_full_width_dates_and_bad_dates_in_the_group_form(client, musubi):
-    client.force_login(member_of(musubi))
+    sign_in(client, member_of(musubi))
     response = client.post("/kyodo/group/new/", form(expires_on="２０２６－１３－０１"))
     assert response.status_code == 400
     assert "正しい日付で入力してください" in body(response)
@@ -246,7 +247,7 @@ def test_full_width_dates_and_bad_dates_in_the_group_form(client, musubi):
 
 def test_another_groups_post_and_its_responses_are_404(client, midori, musubi, live_post):
     respond(live_post)
-    client.force_login(member_of(musubi))
+    sign_in(client, member_of(musubi))
     for path in ("", "edit/"):
         assert client.get(f"/kyodo/group/{live_post.pk}/{path}").status_code == 404
     for path in ("submit/", "close/"):
@@ -257,7 +258,7 @@ def test_another_groups_post_and_its_responses_are_404(client, midori, musubi, l
 
 def test_the_poster_reads_its_responses_and_the_view_is_logged(client, midori, live_post):
     respond(live_post, message="子どもと参加したいです。")
-    client.force_login(member_of(midori))
+    sign_in(client, member_of(midori))
     page = body(client.get(f"/kyodo/group/{live_post.pk}/"))
     assert "北川 由香" in page and "kitagawa@example.jp" in page
     assert "子どもと参加したいです。" in page
@@ -272,7 +273,7 @@ def test_the_poster_reads_its_responses_and_the_view_is_logged(client, midori, l
 
 
 def test_a_group_ends_its_post(client, midori, live_post):
-    client.force_login(member_of(midori))
+    sign_in(client, member_of(midori))
     client.post(f"/kyodo/group/{live_post.pk}/close/")
     assert Post.objects.get(pk=live_post.pk).status == PostStatus.CLOSED
     assert "受付終了" in body(client.get(f"/kyodo/{live_post.pk}/"))
@@ -280,14 +281,14 @@ def test_a_group_ends_its_post(client, midori, live_post):
 
 def test_group_pages_are_for_group_accounts_only(client, counter_user, live_post):
     assert client.get("/kyodo/group/new/").status_code == 302
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get("/kyodo/group/new/").status_code == 404
 
 
 # --- The counter --------------------------------------------------------------------------------
 def test_staff_review_and_approve_from_the_counter(client, counter_user, midori):
     post = group_post(midori, title="確認待ちの募集")
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     dashboard = body(client.get("/counter/"))
     assert "確認待ちの投稿（1件）" in dashboard and "確認待ちの募集" in dashboard
     assert "確認待ちの募集" in body(client.get("/counter/kyodo/"))
@@ -300,7 +301,7 @@ def test_staff_review_and_approve_from_the_counter(client, counter_user, midori)
 
 def test_a_rejection_without_a_reason_is_a_400_with_the_page(client, counter_user, midori):
     post = group_post(midori)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post(f"/counter/kyodo/{post.pk}/reject/", {"reason": " "})
     assert response.status_code == 400
     assert "非公開にする理由を入力してください" in body(response)
@@ -310,7 +311,7 @@ def test_a_rejection_without_a_reason_is_a_400_with_the_page(client, counter_use
 
 
 def test_staff_enter_a_company_offer(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     data = form(
         kind="csr",
         group="",
@@ -332,7 +333,7 @@ def test_staff_responses_page_shows_personal_data_and_logs_each_view(
 ):
     respond(live_post)
     respond(live_post, name="むすび 森", contact="03-0000-5555", responding_group=musubi)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     detail = body(client.get(f"/counter/kyodo/{live_post.pk}/"))
     assert "北川 由香" not in detail  # the post page: counts only, no log line
     assert not PersonalDataAccess.objects.exists()
@@ -352,7 +353,7 @@ def test_the_dashboard_lists_posts_with_new_responses_without_names(
     client, counter_user, live_post
 ):
     respond(live_post)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     page = body(client.get("/counter/"))
     assert "新しい応答があった投稿" in page
     assert live_post.title in page and "新しい応答 1件" in page
@@ -361,7 +362,7 @@ def test_the_dashboard_lists_posts_with_new_responses_without_names(
 
 
 def test_staff_record_outcomes_and_the_latest_is_shown(client, counter_user, live_post):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post(f"/counter/kyodo/{live_post.pk}/outcome/", {"outcome": "maybe"})
     assert response.status_code == 400
     assert "調整の結果を一覧から選んでください" in body(response)
@@ -377,7 +378,7 @@ def test_staff_record_outcomes_and_the_latest_is_shown(client, counter_user, liv
 def test_statistics_page_per_fiscal_year(client, counter_user, live_post):
     outcome_record(post=live_post, outcome="agreed", recorded_by=counter_user)
     respond(live_post)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     page = body(client.get("/counter/kyodo/stats/"))
     year = (
         live_post.published_on.year
@@ -399,7 +400,7 @@ def test_counter_index_uses_the_same_queries_with_1_and_1000_posts(
 ):
     today = timezone.localdate()
     bulk_posts(midori, counter_user, 1, today=today)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     client.get("/counter/kyodo/")
     with django_assert_max_num_queries(12) as one:
         assert client.get("/counter/kyodo/").status_code == 200
@@ -413,7 +414,7 @@ def test_the_admin_shows_posts_with_their_history_and_logs_the_responses_list(
 ):
     respond(live_post)
     outcome_record(post=live_post, outcome="connected", recorded_by=ward_user)
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     assert live_post.title in body(client.get("/admin/coordination/post/"))
     page = body(client.get(f"/admin/coordination/post/{live_post.pk}/change/"))
     assert "履歴" in page and "窓口のページを開く" in page

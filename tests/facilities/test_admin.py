@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from facilities.models import BookingStatus, Closure, Equipment
 from facilities.services.bookings import booking_create
+from tests.conftest import sign_in
 from tests.facilities.conftest import ask
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def test_a_closure_over_a_booking_lists_the_booker_to_contact(
     booking = booking_create(
         request=ask(room1, upcoming_day, "14:00", "16:00", booker_contact="03-9999-0000")
     )
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         "/admin/facilities/closure/add/",
         {
@@ -41,7 +42,7 @@ def test_a_closure_over_a_booking_lists_the_booker_to_contact(
 
 
 def test_ward_staff_set_booking_windows_and_equipment_stock(client, ward_user, facility):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         f"/admin/facilities/facility/{facility.pk}/change/",
         {
@@ -77,7 +78,7 @@ def test_ward_staff_set_booking_windows_and_equipment_stock(client, ward_user, f
 
 
 def test_registered_window_shorter_than_general_is_refused(client, ward_user, facility):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         f"/admin/facilities/facility/{facility.pk}/change/",
         {
@@ -106,7 +107,7 @@ def test_registered_window_shorter_than_general_is_refused(client, ward_user, fa
 
 def test_bookings_are_read_only_in_the_admin(client, ward_user, room1, upcoming_day):
     booking = booking_create(request=ask(room1, upcoming_day, "10:00", "12:00"))
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     assert client.get("/admin/facilities/booking/").status_code == 200
     assert client.get("/admin/facilities/booking/add/").status_code == 403
     assert client.get(f"/admin/facilities/booking/{booking.pk}/change/").status_code == 200

@@ -16,6 +16,7 @@ from facilities.models import Closure, ClosureKind
 from facilities.selectors import facility_summaries
 from facilities.services.closures import closure_ensure_year_end
 from kyodo_center.dates import jdate, local_datetime
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_day_view_names_the_holiday(client, facility, frozen_now):
 def test_counter_grid_names_holidays_in_day_and_week_views(
     client, counter_user, facility, frozen_now
 ):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     day = client.get("/counter/bookings/grid/", {"date": "2026-11-23"}).content.decode()
     assert re.search(
         r"<h1[^>]*>予約表 2026年11月23日\(月\) <span class=\"holiday day-kind\">"
@@ -96,7 +97,7 @@ def test_holidays_add_no_query_to_the_month_view_or_the_grid(
     with CaptureQueriesContext(connection) as without:
         month(client, "2026-06")
     assert len(with_holidays) == len(without)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     with CaptureQueriesContext(connection) as holiday_week:
         client.get("/counter/bookings/grid/", {"date": "2026-11-04", "view": "week"})
     with CaptureQueriesContext(connection) as plain_week:

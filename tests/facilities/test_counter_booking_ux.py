@@ -14,6 +14,7 @@ from facilities.models import Booking, BookingChannel, BookingStage
 from facilities.services.bookings import BookingRequest, booking_cancel, booking_create
 from groups.models import Group
 from kyodo_center.dates import jdate, local_datetime
+from tests.conftest import sign_in
 from tests.facilities.conftest import approved, ask, open_day
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def clerk(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     return client
 
 

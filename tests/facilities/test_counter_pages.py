@@ -12,6 +12,7 @@ from django.utils import timezone
 from facilities.models import Booking, BookingStatus
 from facilities.services.bookings import booking_create
 from facilities.services.closures import closure_ensure_year_end
+from tests.conftest import sign_in
 from tests.facilities.conftest import ask, bulk_bookings
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def clerk(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     return client
 
 
@@ -45,7 +46,7 @@ def form_data(target_room, day, start="14:00", end="16:00", **overrides):
 
 def test_booking_pages_need_a_staff_login(client, operator_user, facility):
     assert client.get("/counter/bookings/grid/").status_code == 302
-    client.force_login(operator_user)
+    sign_in(client, operator_user)
     assert client.get("/counter/bookings/grid/").status_code == 403
     assert client.get("/counter/bookings/new/").status_code == 403
 

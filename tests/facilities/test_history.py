@@ -16,6 +16,7 @@ from facilities.models import Booking, BookingHistory, ClosureHistory, RoomHisto
 from facilities.services.bookings import booking_create, booking_update
 from kyodo_center.history import history_for
 from kyodo_center.models import PersonalDataAccess
+from tests.conftest import sign_in
 from tests.facilities.conftest import ask
 from tests.facilities.test_counter_pages import form_data
 
@@ -34,7 +35,7 @@ def booking(room1, upcoming_day):
 def test_a_booking_changed_at_the_counter_records_the_clerk_the_period_and_the_url(
     client, counter_user, booking, room1, upcoming_day
 ):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     url = f"/counter/bookings/{booking.pk}/edit/"
     response = client.post(url, form_data(room1, upcoming_day, "18:00", "20:00"))
     assert response.status_code == 302
@@ -53,7 +54,7 @@ def test_a_booking_changed_at_the_counter_records_the_clerk_the_period_and_the_u
 def test_the_booking_page_shows_the_history_with_before_and_after(
     client, counter_user, booking, room1, upcoming_day
 ):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     url = f"/counter/bookings/{booking.pk}/edit/"
     client.post(url, form_data(room1, upcoming_day, "18:00", "20:00"))
     page = client.get(f"/counter/bookings/{booking.pk}/").content.decode()
@@ -69,7 +70,7 @@ def test_the_booking_page_shows_the_history_with_before_and_after(
 def test_a_change_in_the_admin_records_the_admin_url_and_shows_on_the_change_page(
     client, ward_user, room1
 ):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     url = f"/admin/facilities/room/{room1.pk}/change/"
     data = {
         "facility": room1.facility_id,
@@ -98,7 +99,7 @@ def test_the_booking_admin_change_page_shows_the_history(client, ward_user, book
     booking_update(
         booking=booking, request=ask(booking.room, booking.start.date(), "10:00", "12:00")
     )
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     page = client.get(f"/admin/facilities/booking/{booking.pk}/change/").content.decode()
     history = page[page.index('id="history-heading"') :]
     assert "利用時間：" in history
@@ -170,7 +171,7 @@ def test_a_booking_post_costs_no_extra_query_for_the_history(
     client, counter_user, room1, upcoming_day
 ):
     """The trigger writes the history inside the INSERT itself: measured and printed here."""
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     client.get("/counter/bookings/new/")
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/counter/bookings/new/", form_data(room1, upcoming_day))
@@ -182,7 +183,7 @@ def test_a_booking_post_costs_no_extra_query_for_the_history(
 
 # --- Reads of personal data in lists ------------------------------------------------------------
 def test_the_booking_list_writes_one_access_line_per_view(client, counter_user, booking):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     before = PersonalDataAccess.objects.count()
     response = client.get("/counter/bookings/", {"booker": "山田"})
     assert response.status_code == 200
@@ -195,7 +196,7 @@ def test_the_booking_list_writes_one_access_line_per_view(client, counter_user, 
 def test_the_group_search_of_the_booking_form_writes_one_access_line(
     client, counter_user, room1, upcoming_day, registered_group
 ):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     data = form_data(room1, upcoming_day, action="search", group_query="ねりま")
     response = client.post("/counter/bookings/new/", data)
     assert response.status_code == 200
@@ -206,7 +207,7 @@ def test_the_group_search_of_the_booking_form_writes_one_access_line(
 
 
 def test_the_booking_admin_change_list_writes_one_access_line(client, ward_user, booking):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.get("/admin/facilities/booking/", {"q": "山田"})
     assert response.status_code == 200
     assert list(PersonalDataAccess.objects.values_list("record", flat=True)) == [

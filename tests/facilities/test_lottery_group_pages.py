@@ -29,7 +29,7 @@ from facilities.services.lottery import lottery_application_create, lottery_draw
 from groups.models import GroupMembership
 from kyodo_center.dates import local_datetime
 from kyodo_center.roles import GROUP_MEMBER
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.facilities.lottery import (
     AFTER_CLOSE,
     CLOSE_ON,
@@ -86,7 +86,7 @@ def member(registered_group):
 @pytest.fixture
 def member_client(member) -> Client:
     client = Client()
-    client.force_login(member)
+    sign_in(client, member)
     return client
 
 
@@ -203,7 +203,7 @@ def test_with_two_open_rounds_the_group_chooses_the_round(
 
 
 def test_a_lapsed_group_is_told_why(clock, client, lapsed_group, lottery_round):
-    client.force_login(account_for(lapsed_group, "old@example.jp"))
+    sign_in(client, account_for(lapsed_group, "old@example.jp"))
     response = client.get(APPLY)
     assert response.status_code == 403
     assert "現在は申込みできません" in response.content.decode()
@@ -211,7 +211,7 @@ def test_a_lapsed_group_is_told_why(clock, client, lapsed_group, lottery_round):
 
 def test_only_group_accounts_reach_the_pages(clock, client, counter_user, lottery_round):
     assert client.get(APPLY).status_code == 302
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get(APPLY).status_code == 404
 
 
@@ -362,7 +362,7 @@ def test_the_counter_enters_an_application_for_a_group_that_phoned(
     group = make_group("光が丘読書会")
     group.name_kana = "ヒカリガオカドクショカイ"
     group.save()
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     page = client.get("/counter/bookings/lottery/").content.decode()
     assert "2027年2月" in page and "抽選受付中" in page
     assert f"/facilities/lottery/{lottery_round.pk}/" in page
@@ -399,7 +399,7 @@ def test_the_counter_confirms_a_win_by_telephone(clock, client, counter_user, lo
     clock.now = AFTER_CLOSE
     lottery_draw(lottery_round=lottery_round)
     win = Booking.objects.get()
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     detail = client.get(f"/counter/bookings/{win.pk}/").content.decode()
     assert "当選を確定する（電話等で受付）" in detail and "2026年11月30日(月)" in detail
     response = client.post(f"/counter/bookings/{win.pk}/lottery-confirm/", follow=True)
@@ -434,7 +434,7 @@ def round_form(facility: Facility, **extra) -> dict:
 def test_ward_staff_add_a_round_and_mistakes_come_back_on_the_form(
     clock, client, ward_user, facility
 ):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     wrong = client.post(
         "/admin/facilities/lotteryround/add/", round_form(facility, draw_at_0="2026-12-10")
     )
@@ -468,7 +468,7 @@ def test_ward_staff_draw_once_in_the_admin(
 ):
     apply_for(lottery_round, registered_group, room1)
     apply_for(lottery_round, make_group("石神井の自然の会"), room1)
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     action = {"action": "draw_selected", "_selected_action": [lottery_round.pk]}
     early = client.post("/admin/facilities/lotteryround/", action, follow=True)
     assert "が終わるまで抽選できません" in early.content.decode()
@@ -492,7 +492,7 @@ def test_ward_staff_draw_once_in_the_admin(
 
 
 def test_ward_staff_set_the_monthly_lottery_calendar(client, ward_user, facility):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     page = client.get(f"/admin/facilities/facility/{facility.pk}/change/").content.decode()
     assert "抽選の日程（毎月）" in page and "抽選申込の開始日（毎月）" in page
     data = {

@@ -19,7 +19,7 @@ from facilities.services.online import online_request_create
 from groups.models import Group, GroupMembership
 from kyodo_center.roles import GROUP_MEMBER
 from tests.concurrency import run_indexed_together, run_together
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.facilities.conftest import approved, ask, open_day
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -49,7 +49,7 @@ def member(group: Group, email: str):
 def signed_in(live_server, user) -> tuple[str, str]:
     """A session cookie and CSRF token of ``user``, for a raw HTTP client."""
     client = Client()
-    client.force_login(user)
+    sign_in(client, user)
     form = client.get("/facilities/requests/new/")
     assert form.status_code == 200, form.content.decode()[:500]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode())[1]

@@ -13,7 +13,7 @@ from facilities.models import Booking, BookingStage, BookingStatus, CancelKind
 from facilities.services.online import online_request_create
 from groups.models import GroupMembership
 from kyodo_center.roles import GROUP_MEMBER
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.facilities.conftest import ask
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def member(registered_group):
 @pytest.fixture
 def member_client(member) -> Client:
     client = Client()
-    client.force_login(member)
+    sign_in(client, member)
     return client
 
 
@@ -87,14 +87,14 @@ def test_a_taken_slot_is_refused_with_409_and_the_input_kept(member_client, room
 
 def test_only_group_accounts_reach_the_request_pages(client, counter_user, room1):
     assert client.get("/facilities/requests/new/").status_code == 302
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get("/facilities/requests/new/").status_code == 404
 
 
 def test_a_lapsed_group_is_told_why_it_cannot_request(lapsed_group, client):
     user = make_user("old@example.jp", GROUP_MEMBER, email="old@example.jp")
     GroupMembership.objects.create(user=user, group=lapsed_group)
-    client.force_login(user)
+    sign_in(client, user)
     response = client.get("/facilities/requests/new/")
     assert response.status_code == 403
     assert "現在は申込みできません" in response.content.decode()
@@ -137,7 +137,7 @@ def test_the_clerk_confirms_and_refuses_from_the_list(
         )
         for room in (room1, room2)
     )
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     listing = client.get("/counter/bookings/requests/").content.decode()
     assert "確定する" in listing and registered_group.name in listing
     dashboard = client.get("/counter/").content.decode()
@@ -155,7 +155,7 @@ def test_the_clerk_confirms_and_refuses_from_the_list(
 def test_the_request_list_query_count_is_flat(
     client, counter_user, registered_group, member, room1, room2, django_assert_max_num_queries
 ):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     day = timezone.localdate() + dt.timedelta(days=5)
     online_request_create(
         request=ask(room1, day, "09:00", "10:00", group=registered_group, booker_name=""),

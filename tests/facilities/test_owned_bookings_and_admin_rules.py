@@ -19,6 +19,7 @@ from facilities.services.rooms import room_save
 from kyodo_center.dates import local_datetime
 from programs.models import EventStatus
 from programs.services.events import event_cancel, event_create
+from tests.conftest import sign_in
 from tests.facilities.conftest import NOW, ask
 from tests.programs.conftest import event_data
 
@@ -75,7 +76,7 @@ def test_the_counter_page_of_an_events_booking_links_to_the_event_and_refuses_ch
     client, counter_user, room1, upcoming_day
 ):
     event = event_create(data=event_data(day=upcoming_day, room=room1, title="広報講座"))
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
 
     detail = client.get(f"/counter/bookings/{event.booking_id}/")
     body = detail.content.decode()
@@ -121,7 +122,7 @@ def test_room_capacity_cannot_fall_below_a_future_bookings_attendees(
             room=Room(pk=room1.pk, facility_id=room1.facility_id, name=room1.name, capacity=12)
         )
 
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         f"/admin/facilities/room/{room1.pk}/change/",
         {
@@ -169,7 +170,7 @@ def test_equipment_stock_cannot_fall_below_future_loans(
     with pytest.raises(FacilityError, match="スクリーンを保有数を1台にすると"):
         equipment_save(item=with_stock(screen, 1))
 
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         f"/admin/facilities/equipment/{screen.pk}/change/",
         {

@@ -13,6 +13,7 @@ from facilities.models import Booking, Closure, ClosureKind
 from facilities.services.bookings import booking_create
 from facilities.services.closures import closure_ensure_year_end
 from kyodo_center.dates import add_months
+from tests.conftest import sign_in
 from tests.facilities.conftest import ask, bulk_bookings
 
 pytestmark = pytest.mark.django_db
@@ -187,7 +188,7 @@ def test_logged_in_staff_never_get_the_anonymous_page_from_cache(client, facilit
     url = "/facilities/availability/"
     anonymous_body = client.get(url).content.decode()
     assert "職員ログイン" in anonymous_body
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     staff_body = client.get(url).content.decode()
     assert "ログアウト（窓口 花子）" in staff_body
     assert "職員ログイン" not in staff_body

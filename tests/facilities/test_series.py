@@ -32,6 +32,7 @@ from facilities.services.series import (
     series_update,
 )
 from kyodo_center.dates import local_datetime
+from tests.conftest import sign_in
 from tests.facilities.conftest import NOW, TODAY, ask
 
 pytestmark = pytest.mark.django_db
@@ -346,7 +347,7 @@ def test_a_change_that_one_date_cannot_take_changes_nothing(saved, room1, regist
 # --- Pages --------------------------------------------------------------------------------------
 @pytest.fixture
 def clerk(client, counter_user, frozen_now):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     return client
 
 
@@ -513,7 +514,7 @@ def test_clerk_changes_the_remaining_dates(clerk, saved):
 
 def test_series_pages_are_for_staff_only(client, operator_user, saved):
     assert client.get(f"/counter/bookings/series/{saved.pk}/").status_code == 302
-    client.force_login(operator_user)
+    sign_in(client, operator_user)
     assert client.get("/counter/bookings/series/new/").status_code == 403
     assert client.get(f"/counter/bookings/series/{saved.pk}/").status_code == 403
     assert (

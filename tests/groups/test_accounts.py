@@ -14,7 +14,7 @@ from django.utils import timezone
 from groups import services
 from groups.models import ApplicationStatus, Group, GroupMembership
 from notices.models import Notice
-from tests.conftest import make_user
+from tests.conftest import make_user, sign_in
 from tests.facilities.conftest import approved
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_password_reset_queues_a_mail_and_reveals_nothing(client, pending_group,
 def test_a_group_account_reaches_only_its_own_pages(client, pending_group, ward_user):
     services.group_approve(group=pending_group, by=ward_user)
     user = get_user_model().objects.get(username="mori@example.jp")
-    client.force_login(user)
+    sign_in(client, user)
     assert client.get("/counter/").status_code == 403
     assert client.get("/admin/").status_code == 302
     assert client.get("/consultations/").status_code == 403
@@ -126,14 +126,14 @@ def test_a_group_account_reaches_only_its_own_pages(client, pending_group, ward_
 
 
 def test_mypage_is_404_for_staff(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get("/mypage/").status_code == 404
 
 
 def test_mail_settings_and_calendar_reset(client, pending_group, ward_user):
     services.group_approve(group=pending_group, by=ward_user)
     membership = GroupMembership.objects.get(group=pending_group)
-    client.force_login(membership.user)
+    sign_in(client, membership.user)
     client.post("/mypage/", {"wants_waiting_notices": "on"})
     membership.refresh_from_db()
     assert membership.wants_waiting_notices and not membership.wants_reminders
@@ -157,7 +157,7 @@ def test_a_lapsed_group_sees_why_on_mypage(client, db):
     )
     user = make_user("old@example.jp", "登録団体", email="old@example.jp")
     GroupMembership.objects.create(user=user, group=group)
-    client.force_login(user)
+    sign_in(client, user)
     page = client.get("/mypage/").content.decode()
     assert "オンラインでの申込みはできません" in page and "2025年3月31日" in page
 
@@ -169,7 +169,7 @@ def test_ward_staff_add_an_account_and_resend_invitations_in_the_admin(
 
     services.group_approve(group=pending_group, by=ward_user)
     group = Group.objects.get(pk=pending_group.pk)
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     page = client.get(f"/admin/groups/group/{group.pk}/change/").content.decode()
     assert "団体アカウント（マイページ）" in page and "mori@example.jp" in page
     client.post(

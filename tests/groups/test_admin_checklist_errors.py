@@ -8,6 +8,7 @@ import re
 import pytest
 
 from groups.models import ApplicationStatus, PublicBodyCategory
+from tests.conftest import sign_in
 from tests.groups.factories import GroupFactory
 from tests.groups.test_admin_review import all_checks, change_form_data
 
@@ -25,7 +26,7 @@ def field_row(body: str, field: str) -> str:
 
 def test_unticked_criteria_are_marked_on_their_own_checklist_lines(client, ward_user):
     group = GroupFactory()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     checks = all_checks()
     checks.pop("check_c")
     checks.pop("check_f")
@@ -49,7 +50,7 @@ def test_unticked_criteria_are_marked_on_their_own_checklist_lines(client, ward_
 
 def test_too_few_members_is_marked_on_the_member_count(client, ward_user):
     group = GroupFactory(member_count=3)
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         f"/admin/groups/group/{group.pk}/change/",
         change_form_data(group, decision="approve", **all_checks()),
@@ -62,7 +63,7 @@ def test_too_few_members_is_marked_on_the_member_count(client, ward_user):
 
 def test_a_public_body_confirmed_without_its_category_is_marked_on_the_category(client, ward_user):
     group = GroupFactory(public_body_category="")
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         f"/admin/groups/group/{group.pk}/change/",
         change_form_data(group, decision="approve", public_body_confirmed="on"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from groups import services
 from groups.models import ApplicationStatus, Group
 from kyodo_center.dates import fiscal_year_of
+from tests.conftest import sign_in
 from tests.groups.factories import CheckedGroupFactory, GroupFactory, RegisteredGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +57,7 @@ def all_checks() -> dict[str, str]:
 
 def test_change_form_shows_a_checklist_line_per_criterion_with_the_declaration(client, ward_user):
     group = GroupFactory(declares_c=False)
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     body = client.get(f"/admin/groups/group/{group.pk}/change/").content.decode()
     for label in ("ア 公益的な活動", "イ 構成員が5名以上", "カ 政治活動または宗教活動"):
         assert body.count(label) >= 2  # the declaration list and the checkbox
@@ -66,7 +67,7 @@ def test_change_form_shows_a_checklist_line_per_criterion_with_the_declaration(c
 
 def test_approve_in_the_change_form_needs_every_criterion_checked(client, ward_user):
     group = GroupFactory()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     url = f"/admin/groups/group/{group.pk}/change/"
     checks = all_checks()
     checks.pop("check_f")
@@ -79,7 +80,7 @@ def test_approve_in_the_change_form_needs_every_criterion_checked(client, ward_u
 
 def test_ward_officer_approves_with_the_checklist(client, ward_user):
     group = GroupFactory()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     url = f"/admin/groups/group/{group.pk}/change/"
     response = client.post(
         url, change_form_data(group, decision="approve", **all_checks()), follow=True
@@ -94,7 +95,7 @@ def test_ward_officer_approves_with_the_checklist(client, ward_user):
 
 def test_reject_in_the_change_form_requires_a_reason(client, ward_user):
     group = GroupFactory()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     url = f"/admin/groups/group/{group.pk}/change/"
     response = client.post(url, change_form_data(group, decision="reject"))
     assert "却下する場合は、却下理由を入力してください" in response.content.decode()
@@ -111,7 +112,7 @@ def test_status_filter_shows_lapsed_registrations(client, ward_user):
         name="去年の会", valid_from=dt.date(2020, 4, 1), valid_until=dt.date(2021, 3, 31)
     )
     GroupFactory(name="新しい申請")
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     lapsed = client.get("/admin/groups/group/", {"review_status": "lapsed"}).content.decode()
     assert "去年の会" in lapsed and "新しい申請" not in lapsed and "失効" in lapsed
     pending = client.get("/admin/groups/group/", {"review_status": "pending"}).content.decode()
@@ -123,7 +124,7 @@ def test_admin_list_query_count_does_not_grow_with_groups(
 ):
     for _ in range(55):
         GroupFactory()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     with django_assert_max_num_queries(10):
         assert client.get("/admin/groups/group/").status_code == 200
 
@@ -131,7 +132,7 @@ def test_admin_list_query_count_does_not_grow_with_groups(
 def test_bulk_approve_and_renew_actions_use_the_rules(client, ward_user):
     ready = CheckedGroupFactory(name="確認済みの会")
     unchecked = GroupFactory(name="未確認の会")
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         "/admin/groups/group/",
         {"action": "approve_selected", "_selected_action": [ready.pk, unchecked.pk]},
@@ -147,14 +148,14 @@ def test_bulk_approve_and_renew_actions_use_the_rules(client, ward_user):
 
 def test_counter_staff_cannot_review_in_the_admin(client, counter_user):
     group = GroupFactory()
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.get(f"/admin/groups/group/{group.pk}/change/")
     assert response.status_code == 302
 
 
 def test_checklist_of_a_decided_application_is_kept_as_it_was(client, ward_user):
     group = services.group_approve(group=CheckedGroupFactory(), by=ward_user)
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     url = f"/admin/groups/group/{group.pk}/change/"
     response = client.post(url, change_form_data(group, renewal_requested="on"))
     assert response.status_code == 302

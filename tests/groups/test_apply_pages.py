@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from groups.models import ApplicationStatus, Group, PendingUpload
+from tests.conftest import sign_in
 from tests.groups.factories import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
@@ -179,12 +180,12 @@ def test_anonymous_user_is_sent_to_login_from_counter_entry(client):
 
 
 def test_user_without_a_staff_role_gets_403_at_counter_entry(client, plain_user):
-    client.force_login(plain_user)
+    sign_in(client, plain_user)
     assert client.get("/groups/counter/apply/").status_code == 403
 
 
 def test_counter_clerk_enters_an_application_for_a_visitor(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     dashboard = client.get("/counter/").content.decode()
     assert "申請中）: <strong>0件" in dashboard
     assert "/groups/counter/apply/" in dashboard

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from groups import services
 from groups.models import Group
+from tests.conftest import sign_in
 from tests.groups.factories import PDF_BYTES
 from tests.groups.test_apply_pages import FORM, hidden_inputs
 
@@ -50,7 +51,7 @@ def test_staff_download_uses_our_file_name(client, ward_user):
     confirm = client.post("/groups/apply/", data)
     client.post("/groups/apply/", {**hidden_inputs(confirm.content.decode()), "step": "submit"})
     group = Group.objects.get()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.get(f"/groups/bylaws/{group.pk}/")
     assert response.status_code == 200
     disposition = response["Content-Disposition"]

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from tests.conftest import sign_in
 from tests.groups.factories import PDF_BYTES, GroupFactory, RegisteredGroupFactory
 
 pytestmark = pytest.mark.django_db
@@ -115,12 +116,12 @@ def test_bylaws_are_not_served_to_anonymous_users(client, group_with_bylaws):
 
 
 def test_bylaws_are_refused_to_users_without_a_staff_role(client, plain_user, group_with_bylaws):
-    client.force_login(plain_user)
+    sign_in(client, plain_user)
     assert client.get(f"/groups/bylaws/{group_with_bylaws.pk}/").status_code == 403
 
 
 def test_ward_staff_open_the_bylaws(client, ward_user, group_with_bylaws):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.get(f"/groups/bylaws/{group_with_bylaws.pk}/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -136,6 +137,6 @@ def test_bylaws_are_stored_outside_any_public_url(group_with_bylaws, private_med
 
 
 def test_missing_bylaws_give_404_not_500(client, ward_user):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     assert client.get(f"/groups/bylaws/{GroupFactory().pk}/").status_code == 404
     assert client.get("/groups/bylaws/999999/").status_code == 404

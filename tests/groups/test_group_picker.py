@@ -12,6 +12,7 @@ from django.utils import timezone
 from groups.models import ApplicationStatus, Group
 from groups.selectors import GROUP_PICKER_LIMIT, group_picker_search
 from kyodo_center.models import PersonalDataAccess
+from tests.conftest import sign_in
 from tests.facilities.conftest import approved
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +72,7 @@ def groups(db):
 
 @pytest.fixture
 def clerk(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     return client
 
 
@@ -82,7 +83,7 @@ def names(response) -> list[str]:
 def test_the_search_is_for_centre_staff_only(client, groups, operator_user):
     anonymous = client.get(URL, {"q": "ねりま"})
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
-    client.force_login(operator_user)
+    sign_in(client, operator_user)
     assert client.get(URL, {"q": "ねりま"}).status_code == 403
 
 

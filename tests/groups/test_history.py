@@ -6,6 +6,7 @@ import pytest
 
 from groups.models import ApplicationStatus, GroupEvent, GroupHistory
 from kyodo_center.models import PersonalDataAccess
+from tests.conftest import sign_in
 from tests.groups.factories import GroupFactory
 from tests.groups.test_admin_review import change_form_data
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_field_saved_in_the_group_admin_is_in_the_history_with_the_admin_url(client, ward_user):
     group = GroupFactory(phone="03-1111-2222")
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     url = f"/admin/groups/group/{group.pk}/change/"
     response = client.post(url, change_form_data(group, phone="03-9999-0000"))
     assert response.status_code == 302
@@ -31,7 +32,7 @@ def test_a_field_saved_in_the_group_admin_is_in_the_history_with_the_admin_url(c
 
 def test_a_rejection_keeps_its_review_line_and_is_in_the_history(client, ward_user):
     group = GroupFactory()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     url = f"/admin/groups/group/{group.pk}/change/"
     client.post(url, change_form_data(group, decision="reject", decision_reason="会則が未添付"))
     assert GroupEvent.objects.get(group=group, action=GroupEvent.Action.REJECTED).note == (
@@ -54,6 +55,6 @@ def test_admin_change_lists_with_names_and_contacts_write_one_access_line(
     client, ward_user, url, listed
 ):
     GroupFactory()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     assert client.get(url).status_code == 200
     assert list(PersonalDataAccess.objects.values_list("record", flat=True)) == [listed]

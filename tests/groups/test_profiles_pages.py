@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from groups import services
 from groups.models import ActivityField, Group, GroupProfileRevision, ProfileRevisionStatus
+from tests.conftest import sign_in
 from tests.facilities.conftest import approved, frozen_now  # noqa: F401  (the fixed clock)
 from tests.groups.test_profiles import PROFILE, account, registered, submit
 
@@ -41,7 +42,7 @@ def body(response) -> str:
 def test_the_form_starts_from_the_live_profile_without_the_registration_contact(
     client, river, member
 ):
-    client.force_login(member)
+    sign_in(client, member)
     page = client.get("/mypage/profile/")
     assert page.status_code == 200
     html = body(page)
@@ -56,7 +57,7 @@ def test_the_form_starts_from_the_live_profile_without_the_registration_contact(
 
 
 def test_sending_shows_waiting_and_the_directory_is_unchanged(client, river, member):
-    client.force_login(member)
+    sign_in(client, member)
     response = client.post("/mypage/profile/", FORM, follow=True)
     html = body(response)
     assert "団体紹介の変更を受け付けました" in html and "確認待ち" in html
@@ -71,7 +72,7 @@ def test_sending_shows_waiting_and_the_directory_is_unchanged(client, river, mem
 
 
 def test_a_second_sending_replaces_the_waiting_one(client, river, member):
-    client.force_login(member)
+    sign_in(client, member)
     client.post("/mypage/profile/", FORM)
     response = client.post(
         "/mypage/profile/", {**FORM, "meeting_schedule": "毎週日曜日"}, follow=True
@@ -81,7 +82,7 @@ def test_a_second_sending_replaces_the_waiting_one(client, river, member):
 
 
 def test_bad_input_on_the_form_is_a_400_with_the_reason(client, river, member):
-    client.force_login(member)
+    sign_in(client, member)
     response = client.post("/mypage/profile/", {**FORM, "activity_field": "x<script>"})
     assert response.status_code == 400
     assert "活動分野は一覧から選んでください" in body(response)
@@ -104,7 +105,7 @@ def test_a_lapsed_group_sees_why_and_cannot_send(client, db):
         )
     )
     user = account(lapsed, "shikko@example.jp")
-    client.force_login(user)
+    sign_in(client, user)
     page = client.get("/mypage/profile/")
     assert page.status_code == 200 and "団体登録が有効な間だけ" in body(page)
     assert client.post("/mypage/profile/", FORM).status_code == 403
@@ -114,7 +115,7 @@ def test_a_lapsed_group_sees_why_and_cannot_send(client, db):
 def test_only_group_accounts_have_the_page(client, river, counter_user, plain_user):
     assert client.get("/mypage/profile/").status_code == 302
     for user in (counter_user, plain_user):
-        client.force_login(user)
+        sign_in(client, user)
         assert client.get("/mypage/profile/").status_code == 404
         assert client.post("/mypage/profile/", FORM).status_code == 404
     assert not GroupProfileRevision.objects.exists()
@@ -123,7 +124,7 @@ def test_only_group_accounts_have_the_page(client, river, counter_user, plain_us
 def test_an_account_only_ever_changes_its_own_group(client, river, member):
     other = registered("別の会", "2026-0102", publish=True)
     outsider = account(other, "betsu@example.jp")
-    client.force_login(outsider)
+    sign_in(client, outsider)
     client.post("/mypage/profile/", FORM)
     assert GroupProfileRevision.objects.get().group == other
     # A group account is no reviewer: the counter's pages refuse it.
@@ -146,7 +147,7 @@ def test_the_queue_shows_the_diff_escaped_and_marked(client, river, member, coun
         meeting_place="区民協働交流センター",
         public_contact="kojin@example.jp",
     )
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     with CaptureQueriesContext(connection) as queries:
         page = client.get("/groups/counter/profiles/")
     assert page.status_code == 200
@@ -171,7 +172,7 @@ def test_the_queue_keeps_its_query_count_with_many_waiting(client, counter_user)
 
     first = registered("一つ目の会", "2026-0201")
     submit(first, account(first, "one@example.jp"))
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     few = queue_queries()
     for number in range(2, 22):
         group = registered(f"会{number}", f"2026-02{number:02d}")
@@ -183,7 +184,7 @@ def test_the_counter_approves_and_the_directory_shows_it(client, river, member, 
     revision = submit(river, member)
     # A resident's cached directory page before the approval.
     assert "石神井公園駅" not in body(client.get("/groups/"))
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     dashboard = body(client.get("/counter/"))
     assert "団体紹介の確認待ち: <strong>1件</strong>" in dashboard
     response = client.post(f"/groups/counter/profiles/{revision.pk}/", {"decision": "approve"})
@@ -205,7 +206,7 @@ def test_the_counter_approves_and_the_directory_shows_it(client, river, member, 
 
 def test_sending_back_needs_a_reason_and_the_group_reads_it(client, river, member, counter_user):
     revision = submit(river, member)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     path = f"/groups/counter/profiles/{revision.pk}/"
     response = client.post(path, {"decision": "return", "reason": " "})
     assert response.status_code == 400 and "理由を入力してください" in body(response)
@@ -216,7 +217,7 @@ def test_sending_back_needs_a_reason_and_the_group_reads_it(client, river, membe
     )
     assert response.status_code == 302
     assert "差戻し" in body(client.get(path))
-    client.force_login(member)
+    sign_in(client, member)
     html = body(client.get("/mypage/profile/"))
     assert "差戻し" in html and "活動場所を&lt;具体的に&gt;書いてください。" in html
     river.refresh_from_db()
@@ -226,7 +227,7 @@ def test_sending_back_needs_a_reason_and_the_group_reads_it(client, river, membe
 def test_a_stale_approval_is_refused_with_a_message(client, river, member, counter_user):
     first = submit(river, member)
     submit(river, member, meeting_schedule="毎週日曜日")
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post(f"/groups/counter/profiles/{first.pk}/", {"decision": "approve"})
     assert response.status_code == 400 and "送り直しています" in body(response)
     river.refresh_from_db()
@@ -234,7 +235,7 @@ def test_a_stale_approval_is_refused_with_a_message(client, river, member, count
 
 
 def test_a_missing_revision_is_404_for_staff(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get("/groups/counter/profiles/999999/").status_code == 404
     assert (
         client.post("/groups/counter/profiles/999999/", {"decision": "approve"}).status_code == 404

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from news import services
 from news.models import NewsCategory, NewsItem, Newsletter, NewsStatus
+from tests.conftest import sign_in
 from tests.news.conftest import (
     HTML_RENAMED_PDF,
     NOW,
@@ -169,7 +170,7 @@ def test_an_attachment_is_served_with_its_sniffed_type_and_safe_headers(
 def test_an_attachment_of_an_unpublished_item_is_for_staff_only(client, counter_user):
     item = write(counter_user, attachment=SimpleUploadedFile("x.png", PNG_BYTES))
     assert client.get(f"/news/{item.pk}/attachment/").status_code == 404
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.get(f"/news/{item.pk}/attachment/")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
@@ -177,7 +178,7 @@ def test_an_attachment_of_an_unpublished_item_is_for_staff_only(client, counter_
 
 
 def test_uploading_a_non_pdf_renamed_pdf_is_refused_and_saves_nothing(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post(
         "/counter/news/new/",
         {
@@ -213,7 +214,7 @@ def test_a_newsletter_not_public_is_404_but_staff_can_open_its_pdf(client, count
     hidden = newsletter(counter_user, is_public=False)
     assert client.get(f"/news/newsletters/{hidden.pk}/").status_code == 404
     assert client.get(f"/news/newsletters/{hidden.pk}/pdf/").status_code == 404
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get(f"/news/newsletters/{hidden.pk}/pdf/").status_code == 200
 
 

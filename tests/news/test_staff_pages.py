@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from news import services
 from news.models import NewsItem, Newsletter, NewsStatus
+from tests.conftest import sign_in
 from tests.news.conftest import NOW, PNG_BYTES, TODAY, newsletter, pdf_upload, published, write
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -37,7 +38,7 @@ def form_data(**extra):
 def test_counter_staff_write_preview_and_submit_then_ward_staff_publish(
     client, counter_user, ward_user
 ):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     form = text(client.get("/counter/news/new/"))
     for name in ("title", "category", "body", "publish_from", "publish_until", "attachment"):
         assert f'for="id_{name}"' in form, name  # every field has its label
@@ -68,7 +69,7 @@ def test_counter_staff_write_preview_and_submit_then_ward_staff_publish(
     assert item.status == NewsStatus.PENDING
     assert "確認待ちのお知らせが1件" in text(client.get("/counter/"))
 
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     dashboard = text(client.get("/counter/"))
     assert "確認待ちのお知らせが1件" in dashboard and "確認して公開する" in dashboard
     listing = text(client.get("/counter/news/", {"status": "pending"}))
@@ -84,7 +85,7 @@ def test_counter_staff_write_preview_and_submit_then_ward_staff_publish(
 @pytest.mark.usefixtures("review_off")
 def test_without_review_counter_staff_publish_from_the_page(client, counter_user):
     item = write(counter_user)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     edit = text(client.get(f"/counter/news/{item.pk}/"))
     assert "公開する</button>" in edit and "確認を依頼する" not in edit
     client.post(f"/counter/news/{item.pk}/publish/")
@@ -97,7 +98,7 @@ def test_counter_staff_cannot_change_a_published_item_but_may_withdraw_it(
     client, counter_user, ward_user
 ):
     item = published(counter_user, ward_user, title="公開中の記事")
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     edit = text(client.get(f"/counter/news/{item.pk}/"))
     assert "公開中のお知らせは区職員が変更します" in edit and "公開を取り下げる" in edit
     response = client.post(f"/counter/news/{item.pk}/", form_data(title="書き換え"))
@@ -110,7 +111,7 @@ def test_counter_staff_cannot_change_a_published_item_but_may_withdraw_it(
 
 def test_an_action_in_the_wrong_state_is_a_clear_409(client, counter_user, ward_user):
     item = published(counter_user, ward_user)
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(f"/counter/news/{item.pk}/submit/")
     assert response.status_code == 409
     assert "確認を依頼できません" in text(response)
@@ -119,7 +120,7 @@ def test_an_action_in_the_wrong_state_is_a_clear_409(client, counter_user, ward_
 
 
 def test_bad_form_input_is_a_400_with_messages_and_saves_nothing(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post(
         "/counter/news/new/",
         form_data(
@@ -152,7 +153,7 @@ def test_the_form_links_the_item_to_closures_and_events(client, facility, room1,
     )  # past: not offered
     event = event_create(data=event_data(day=TODAY + dt.timedelta(days=9), room=room1), now=NOW)
     item = write(counter_user)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     page = text(client.get(f"/counter/news/{item.pk}/"))
     assert "このお知らせを案内する休館日" in page and page.count('name="closures"') == 1
     client.post(
@@ -165,7 +166,7 @@ def test_the_form_links_the_item_to_closures_and_events(client, facility, room1,
 
 
 def test_the_staff_list_makes_as_many_queries_with_many_items(client, counter_user, ward_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     write(counter_user)
     client.get("/counter/news/")
     with CaptureQueriesContext(connection) as few:
@@ -181,7 +182,7 @@ def test_the_staff_list_makes_as_many_queries_with_many_items(client, counter_us
 
 # --- Newsletters --------------------------------------------------------------------------------
 def test_staff_register_and_edit_a_newsletter(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     data = {
         "issue_date": "2026-11-01",
         "issue_number": "８",  # full-width, as typed with an IME
@@ -213,7 +214,7 @@ def test_staff_register_and_edit_a_newsletter(client, counter_user):
 
 # --- The admin, through the same services ------------------------------------------------------
 def test_ward_staff_write_and_publish_in_the_admin(client, ward_user):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         "/admin/news/newsitem/add/",
         {
@@ -245,7 +246,7 @@ def test_ward_staff_write_and_publish_in_the_admin(client, ward_user):
 
 
 def test_the_admin_refuses_a_renamed_file(client, ward_user):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         "/admin/news/newsitem/add/",
         {
@@ -263,7 +264,7 @@ def test_the_admin_refuses_a_renamed_file(client, ward_user):
 
 
 def test_newsletters_in_the_admin_go_through_the_service(client, ward_user, counter_user):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post(
         "/admin/news/newsletter/add/",
         {

@@ -28,6 +28,7 @@ from notices.services import (
     render_notice,
 )
 from notices.tasks import deliver_notice
+from tests.conftest import sign_in
 from tests.mail import empty_job_queue, jobs, make_jobs_due
 
 CONFIRMED = {
@@ -249,7 +250,7 @@ def test_local_development_writes_mail_to_files_and_production_uses_smtp():
 
 def test_ward_staff_read_notices_in_the_admin_and_cannot_change_them(client, ward_user):
     notice = queue_confirmation()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     assert client.get("/admin/notices/notice/").status_code == 200
     page = client.get(f"/admin/notices/notice/{notice.pk}/change/")
     assert page.status_code == 200 and "練馬子育てネットワーク" in page.content.decode()

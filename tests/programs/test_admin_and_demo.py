@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from programs.models import Event, EventKind
+from tests.conftest import sign_in
 from tests.programs.conftest import register
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_ward_staff_edit_an_event_in_the_admin_and_the_sequence_grows(client, ward_user, lecture):
     register(lecture, "練馬太郎", 1, contact="taro@example.jp")
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     assert client.get("/admin/programs/event/").status_code == 200
     page = client.get(f"/admin/programs/event/{lecture.pk}/change/")
     assert page.status_code == 200
@@ -47,7 +48,7 @@ def test_ward_staff_edit_an_event_in_the_admin_and_the_sequence_grows(client, wa
 
 
 def test_counter_staff_have_no_admin(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get("/admin/programs/event/").status_code == 302
 
 

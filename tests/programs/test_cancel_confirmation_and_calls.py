@@ -18,6 +18,7 @@ from programs.services.registrations import (
     registration_cancel,
     registration_create,
 )
+from tests.conftest import sign_in
 from tests.programs.conftest import event_data
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +133,7 @@ def test_staff_see_the_call_on_the_counter_and_the_event_page_and_mark_it_done(
     now_register(upcoming_lecture, "石神井花子", 2, contact="090-1234-5678", join_waiting_list=True)
     registration_cancel(registration=first)
     call = PromotionCall.objects.get()
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
 
     dashboard = client.get("/counter/").content.decode()
     assert "要連絡（繰り上げ当選 1件）" in dashboard
@@ -185,12 +186,12 @@ def test_calls_that_no_longer_make_sense_leave_the_list(client, counter_user, up
     registration_cancel(registration=first)
     assert PromotionCall.objects.count() == 1
     registration_cancel(registration=promoted)  # she cancelled before staff called
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert "繰り上げ当選：電話で連絡してください" not in client.get("/counter/").content.decode()
 
 
 def test_bad_call_ids_and_outside_next_urls_are_handled(client, counter_user, upcoming_lecture):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     missing = client.post("/programs/staff/calls/999999/done/", follow=True)
     assert "この連絡の記録は見つかりません" in missing.content.decode()
     first = now_register(upcoming_lecture, "練馬太郎", 5)
@@ -220,7 +221,7 @@ def test_the_counter_panel_query_count_does_not_grow_with_calls(
             registration_cancel(registration=first)
 
     promote_phone_callers(2)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     client.get("/counter/")
     with django_assert_max_num_queries(40) as small:
         client.get("/counter/")

@@ -7,6 +7,7 @@ import pytest
 
 from programs.models import Event, EventHistory, RegistrationHistory, RegistrationStatus
 from programs.services.registrations import attendance_record, registration_cancel
+from tests.conftest import sign_in
 from tests.programs.conftest import NOW, register
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_the_event_staff_page_shows_the_event_and_registration_history(
     client, counter_user, upcoming_lecture
 ):
     registration = register(upcoming_lecture, name="練馬花子")
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     url = f"/programs/staff/{upcoming_lecture.pk}/"
     assert client.get(url).status_code == 200
     registration_cancel(registration=registration, cancelled_by=counter_user)

@@ -14,7 +14,7 @@ from facilities.services.bookings import booking_create
 from kyodo_center.dates import local_datetime
 from programs.models import Event, EventKind, EventStatus, Registration, RegistrationStatus
 from programs.services.events import event_create
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in
 from tests.facilities.conftest import ask
 from tests.programs.conftest import event_data
 
@@ -269,7 +269,7 @@ def test_staff_pages_are_for_counter_and_ward_staff_only(
 
 def test_staff_see_registrations_with_contacts(client, counter_user, upcoming_lecture):
     now_register(upcoming_lecture, "練馬太郎", 2, contact="taro@example.jp")
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     body = client.get(f"/programs/staff/{upcoming_lecture.pk}/").content.decode()
     assert "練馬太郎" in body and "taro@example.jp" in body
 
@@ -292,7 +292,7 @@ def event_form(room, first_day: dt.date, **extra) -> dict:
 
 
 def test_staff_create_an_event_that_books_the_room(client, ward_user, room2, upcoming_day):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     response = client.post("/programs/staff/new/", event_form(room2, upcoming_day), follow=True)
     event = Event.objects.get()
     assert response.redirect_chain[-1][0] == f"/programs/staff/{event.pk}/"
@@ -304,7 +304,7 @@ def test_event_over_a_booking_is_a_form_error_and_nothing_is_saved(
     client, counter_user, room2, upcoming_day
 ):
     booking_create(request=ask(room2, upcoming_day, "15:00", "17:00"))
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post("/programs/staff/new/", event_form(room2, upcoming_day))
     assert response.status_code == 409
     body = response.content.decode()
@@ -315,7 +315,7 @@ def test_event_over_a_booking_is_a_form_error_and_nothing_is_saved(
 
 
 def test_bad_event_input_is_a_form_error(client, counter_user, room2, upcoming_day):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post(
         "/programs/staff/new/", event_form(None, upcoming_day, capacity="0", day="2026-02-30")
     )
@@ -325,7 +325,7 @@ def test_bad_event_input_is_a_form_error(client, counter_user, room2, upcoming_d
 
 
 def test_staff_create_a_weekly_series(client, ward_user, room1, upcoming_day):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     form = event_form(room1, upcoming_day, sessions="4", interval_weeks="1", title="会計・税務講座")
     response = client.post("/programs/staff/series/new/", form, follow=True)
     assert "全4回を作成しました" in response.content.decode()
@@ -335,7 +335,7 @@ def test_staff_create_a_weekly_series(client, ward_user, room1, upcoming_day):
 def test_series_refused_on_one_date_creates_nothing(client, ward_user, room1, upcoming_day):
     third = upcoming_day + dt.timedelta(weeks=2)
     booking_create(request=ask(room1, third, "14:00", "15:00"))
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     form = event_form(room1, upcoming_day, sessions="4", interval_weeks="1")
     response = client.post("/programs/staff/series/new/", form)
     assert response.status_code == 409
@@ -346,7 +346,7 @@ def test_series_refused_on_one_date_creates_nothing(client, ward_user, room1, up
 def test_counter_registers_a_caller_and_sees_remaining_places(
     client, counter_user, upcoming_lecture
 ):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     page = client.get(f"/programs/staff/{upcoming_lecture.pk}/register/").content.decode()
     assert "残り5名" in page
     response = client.post(
@@ -374,7 +374,7 @@ def test_staff_cancel_an_event_frees_the_room_and_lists_contacts(
     client, ward_user, upcoming_lecture
 ):
     now_register(upcoming_lecture, "練馬太郎", 2, contact="taro@example.jp")
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     assert (
         client.post(f"/programs/staff/{upcoming_lecture.pk}/cancel/", {"reason": ""}).status_code
         == 400
@@ -394,7 +394,7 @@ def test_staff_cancel_an_event_frees_the_room_and_lists_contacts(
 def test_roster_ticks_attendance_with_one_post(client, counter_user, upcoming_lecture):
     a = now_register(upcoming_lecture, "出席する人", 2)
     b = now_register(upcoming_lecture, "欠席する人", 1)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post(
         f"/programs/staff/{upcoming_lecture.pk}/roster/", {"attended": [str(a.pk)]}, follow=True
     )
@@ -413,7 +413,7 @@ def test_roster_ticks_attendance_with_one_post(client, counter_user, upcoming_le
 def test_roster_csv_opens_in_japanese_excel(client, counter_user, upcoming_lecture):
     registration = now_register(upcoming_lecture, "練馬太郎", 2, contact="03-1234-5678")
     now_register(upcoming_lecture, "待ち花子", 5, join_waiting_list=True)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.get(f"/programs/staff/{upcoming_lecture.pk}/roster.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
@@ -452,7 +452,7 @@ def test_counter_dashboard_shows_todays_events(client, counter_user, room1):
         venue_text="交流スペース",
         capacity=30,
     )
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     body = client.get("/counter/").content.decode()
     assert "本日の催し（1件）" in body
     assert "出展団体交流会" in body

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reports.selectors import SECTION_KEYS, TOTAL, annual_report
+from tests.conftest import sign_in
 from tests.facilities.conftest import NOW, TODAY
 from tests.reports.conftest import at
 
@@ -181,6 +182,6 @@ def test_without_the_coordination_and_news_apps_the_section_says_so(
     section = report().section("coordination")
     assert not section.available and section.tables == []
     assert "協働マッチング（掲示板）の機能はまだありません。" in section.notes
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     page = client.get("/counter/reports/").content.decode()
     assert "協働マッチング（掲示板）の機能はまだありません。" in page

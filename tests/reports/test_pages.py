@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from consultations.models import AccessLog
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +20,13 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @pytest.fixture
 def ward_client(client, ward_user, frozen_now):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     return client
 
 
 def test_counter_staff_are_refused_and_visitors_sent_to_login(client, counter_user, facility):
     assert client.get("/counter/reports/").status_code == 302
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert client.get("/counter/reports/").status_code == 403
     assert client.get("/counter/reports/report.xlsx").status_code == 403
     assert client.get("/counter/reports/rooms.csv").status_code == 403
@@ -132,7 +133,7 @@ def test_each_section_downloads_as_csv(ward_client, report_world):
 def test_ward_staff_find_the_report_on_the_counter_dashboard(
     client, ward_user, counter_user, facility
 ):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     assert "/counter/reports/" in client.get("/counter/").content.decode()
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     assert "/counter/reports/" not in client.get("/counter/").content.decode()

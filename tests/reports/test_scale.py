@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from facilities.models import Booking
 from reports.selectors import SECTION_KEYS, annual_report
+from tests.conftest import sign_in
 from tests.facilities.conftest import NOW, TODAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -40,7 +41,7 @@ LIMIT 100000
 def test_query_count_is_flat_with_a_year_of_100000_bookings(
     client, ward_user, facility, frozen_now
 ):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     with CaptureQueriesContext(connection) as empty:
         assert client.get("/counter/reports/", {"year": "2026"}).status_code == 200
 

@@ -6,12 +6,13 @@ import pytest
 from django.core.management import call_command
 
 from resources.models import DisplayPlace, Mailbox, OfficeMachine
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def test_ward_staff_create_boxes_1_to_36_from_the_admin(client, ward_user, facility):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     url = "/admin/resources/mailbox/create-range/"
     page = client.get(url)
     assert page.status_code == 200
@@ -24,7 +25,7 @@ def test_ward_staff_create_boxes_1_to_36_from_the_admin(client, ward_user, facil
 
 
 def test_counter_staff_cannot_create_boxes(client, counter_user, facility):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.post(
         "/admin/resources/mailbox/create-range/", {"facility": facility.pk, "first": 1, "last": 3}
     )

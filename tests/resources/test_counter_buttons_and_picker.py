@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from resources.models import MachineUse
 from resources.services.displays import display_item_create
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ BASE = "/counter/resources"
 
 @pytest.fixture
 def clerk(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     return client
 
 

@@ -8,6 +8,7 @@ from kyodo_center.models import PersonalDataAccess
 from resources.models import MailboxAssignmentHistory, MailboxAssignmentStatus, MailboxHistory
 from resources.services.machines import machine_use_log
 from resources.services.mailboxes import mailbox_assign, mailbox_release
+from tests.conftest import sign_in
 from tests.resources.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_the_mailbox_admin_page_shows_its_assignments_history(
     assignment = mailbox_assign(mailbox=boxes[0], group=registered_group, today=TODAY)
     mailbox_release(assignment=assignment, today=TODAY, by=ward_user)
     assert MailboxHistory.objects.filter(pgh_obj_id=boxes[0].pk).exists()
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     page = client.get(f"/admin/resources/mailbox/{boxes[0].pk}/change/").content.decode()
     history = page[page.index('id="history-heading"') :]
     assert f"メールボックスの割り当て #{assignment.pk} 変更" in history
@@ -43,7 +44,7 @@ def test_the_mailbox_admin_page_shows_its_assignments_history(
 
 def test_the_machine_use_list_writes_one_access_line_per_view(client, counter_user, copier):
     machine_use_log(machine=copier, user_name="練馬一郎", sheets=10, in_progress=False)
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     response = client.get("/counter/resources/machines/uses/")
     assert response.status_code == 200
     assert "練馬一郎" in response.content.decode()
@@ -59,6 +60,6 @@ def test_the_machine_use_list_writes_one_access_line_per_view(client, counter_us
     ],
 )
 def test_admin_change_lists_with_names_write_one_access_line(client, ward_user, url, listed):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     assert client.get(url).status_code == 200
     assert list(PersonalDataAccess.objects.values_list("record", flat=True)) == [listed]

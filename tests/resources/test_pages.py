@@ -23,6 +23,7 @@ from resources.panels import counter_context
 from resources.services.displays import display_item_create
 from resources.services.machines import machine_mark_out_of_order, machine_use_log
 from resources.services.mailboxes import mailbox_assign, mailbox_create_range
+from tests.conftest import sign_in
 from tests.resources.conftest import make_group
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +33,13 @@ BASE = "/counter/resources"
 
 @pytest.fixture
 def clerk(client, counter_user):
-    client.force_login(counter_user)
+    sign_in(client, counter_user)
     return client
 
 
 @pytest.fixture
 def ward(client, ward_user):
-    client.force_login(ward_user)
+    sign_in(client, ward_user)
     return client
 
 
@@ -47,7 +48,7 @@ def ward(client, ward_user):
 def test_resource_pages_are_for_counter_staff_only(client, plain_user, facility, url):
     response = client.get(BASE + url)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    client.force_login(plain_user)
+    sign_in(client, plain_user)
     assert client.get(BASE + url).status_code == 403
 
 
