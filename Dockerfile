@@ -42,6 +42,9 @@ WORKDIR /app
 COPY --from=python-deps /opt/venv /opt/venv
 COPY --chown=kyodo:kyodo . .
 COPY --from=assets --chown=kyodo:kyodo /build/node_modules/bootstrap/dist node_modules/bootstrap/dist
+COPY --from=assets --chown=kyodo:kyodo /build/node_modules/@digital-go-jp/design-tokens/dist node_modules/@digital-go-jp/design-tokens/dist
+# Of the font package, only the two weights in WOFF2 the site serves (kyodo_center/staticfiles.py).
+COPY --from=assets --chown=kyodo:kyodo /build/node_modules/@fontsource/noto-sans-jp/files/*-400-normal.woff2 /build/node_modules/@fontsource/noto-sans-jp/files/*-700-normal.woff2 node_modules/@fontsource/noto-sans-jp/files/
 # collectstatic needs settings but no database or real secret.
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgresql://build@localhost/build \
     python manage.py collectstatic --noinput -v 0

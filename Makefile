@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WRK := /usr/bin/wrk
 BENCH_ARGS ?=
 
-.PHONY: run test lint install assets chromium bench backup restore clean
+.PHONY: run test lint install assets chromium bench audit backup restore clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,17 @@ test: install chromium lint
 # Measured speed on this machine (bench/run.py): `make bench BENCH_ARGS="--bookings 1000000"`.
 bench: install $(WRK)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Lighthouse (phone profile) on the public pages served as in production (tools/lighthouse/):
+# a11y / best practices / SEO / performance per page. Lighthouse lives in its own package.json
+# there, so `make test` never installs it.
+LIGHTHOUSE := tools/lighthouse/node_modules/.package-lock.json
+
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	cd tools/lighthouse && npm ci --no-audit --no-fund --loglevel=error
+
+audit: install assets chromium $(LIGHTHOUSE)
+	CHROME_PATH=$(CHROMIUM) $(PY) tools/lighthouse/audit.py
 
 # Backups of the configured database (DATABASE_URL, or the embedded one in .pgdata/).
 # Outside a configured server environment these run with local development settings.

@@ -8,3 +8,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = "アカウント・サインイン"
+
+    def ready(self) -> None:
+        from accounts import checks  # noqa: F401 (registers the session-engine check)
+        from accounts.signals import connect
+
+        # The sign-in event log and the tracked sessions (accounts.signals).
+        connect()

@@ -6,6 +6,7 @@ Devices (TOTP, recovery codes, passkeys) are django-otp's and django-otp-webauth
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -99,3 +100,16 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {jdatetime(self.created_at)}"
+
+
+class AccountReview(User):
+    """Every account as the yearly access review reads it, in the admin (アカウントの棚卸し):
+    role, organisation or group, second factor, last sign-in and password change, 90 days
+    unused. A proxy of the user table; ``change`` lets ward staff deactivate accounts and
+    reset second factors from there, never edit them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("アカウントの棚卸し")
+        verbose_name_plural = _("アカウントの棚卸し")
+        default_permissions = ("view", "change")

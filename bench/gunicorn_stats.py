@@ -14,7 +14,7 @@ def worker_exit(server: Any, worker: Any) -> None:
 
     print(
         f"BENCH_PAGE_CACHE pid={worker.pid} hits={PAGE_CACHE_COUNTS['hits']} "
-        f"misses={PAGE_CACHE_COUNTS['misses']}",
+        f"misses={PAGE_CACHE_COUNTS['misses']} revalidated={PAGE_CACHE_COUNTS['revalidated']}",
         file=sys.stderr,
         flush=True,
     )

@@ -37,6 +37,13 @@ def slot_choices(facility: Facility | None, *, for_end: bool) -> list[tuple[str,
     return choices
 
 
+def room_of_facility(room: Room, facility: Facility) -> Room:
+    """The chosen room (offered from ``facility``'s rooms only) with its facility already
+    known: the booking's checks read it without loading the facility again."""
+    room.facility = facility
+    return room
+
+
 class GroupPickerMixin:
     """The counter forms' registered-group picker: ``group_query`` (検索) narrows ``group`` to
     the matching registered groups, so the select never lists every group."""
@@ -124,13 +131,27 @@ class BookingForm(GroupPickerMixin, JapaneseInputMixin, forms.Form):
         for item, free in equipment_free:
             name = f"equipment_{item.pk}"
             self.fields[name] = forms.IntegerField(
-                label=f"{item.name}（この時間帯の空き {free}台／保有 {item.stock}台）",
+                label=self.equipment_label(item, free),
                 min_value=0,
                 max_value=item.stock,
                 initial=0,
                 required=False,
             )
             self.equipment_fields.append((name, item))
+
+    @staticmethod
+    def equipment_label(item: Equipment, free: int) -> str:
+        return f"{item.name}（この時間帯の空き {free}台／保有 {item.stock}台）"
+
+    def show_equipment_free(self, equipment_free: list[tuple[Equipment, int]]) -> None:
+        """Label each item with the units free over the period (for a form shown again)."""
+        for item, free in equipment_free:
+            field = self.fields.get(f"equipment_{item.pk}")
+            if field is not None:
+                field.label = self.equipment_label(item, free)
+
+    def clean_room(self) -> Room:
+        return room_of_facility(self.cleaned_data["room"], self.facility)
 
     def booking_request(self) -> BookingRequest:
         data = self.cleaned_data
@@ -210,6 +231,9 @@ class OnlineRequestForm(JapaneseInputMixin, forms.Form):
                 required=False,
             )
             self.equipment_fields.append((name, item))
+
+    def clean_room(self) -> Room:
+        return room_of_facility(self.cleaned_data["room"], self.facility)
 
     def booking_request(self, group: Group) -> BookingRequest:
         data = self.cleaned_data

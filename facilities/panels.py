@@ -22,6 +22,8 @@ from facilities.models import (
     LotteryRound,
 )
 from facilities.selectors import (
+    BLOCK_STATES,
+    availability_for_day,
     facility_summaries,
     group_bookings,
     group_lottery_applications,
@@ -36,8 +38,12 @@ from kyodo_center.dates import day_bounds
 
 def home_panel(request: HttpRequest, today: dt.date) -> dict[str, Any]:
     return {
+        # The first screen: what is free today (○△× of each room and block).
+        "lead_template": "facilities/home_today.html",
         "template": "facilities/home_panel.html",
         "today": today,
+        "today_availability": availability_for_day(day=today, today=today),
+        "states": BLOCK_STATES,
         "facilities": facility_summaries(today=today),
     }
 

@@ -10,9 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import ArrayAgg
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.cache import cache
+from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import JSONObject
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,6 +28,8 @@ from facilities.models import (
     BookingStage,
     BookingStatus,
     Closure,
+    DisplayBlock,
+    EquipmentLoan,
     Facility,
     LotteryApplication,
     LotteryDraw,
@@ -36,6 +42,7 @@ from facilities.models import (
 from facilities.services.closures import closure_interval
 from facilities.services.common import SLOT_MINUTES
 from facilities.services.windows import BookingWindow, booking_window
+from kyodo_center.cache import CACHE_SECONDS
 from kyodo_center.dates import day_bounds, jdate, local_datetime
 from kyodo_center.holidays import add_business_days, holidays_between
 
@@ -191,6 +198,43 @@ def facility_blocks(facility: Facility) -> list[Block]:
     return configured or [Block(*block) for block in DEFAULT_BLOCKS]
 
 
+ROOM_FIELDS = {f.attname: f.attname for f in Room._meta.concrete_fields}
+
+
+def facilities_with_rooms_and_blocks() -> tuple[
+    list[Facility], dict[int, list[Room]], dict[int, list[Block]]
+]:
+    """Every facility, its active rooms and its display blocks (``facility_blocks``), in one
+    query: the rooms and blocks come as JSON arrays (a prefetch is two more round trips and
+    most of the Python time of a day page)."""
+    facilities = list(
+        Facility.objects.annotate(
+            room_rows=ArraySubquery(
+                Room.objects.filter(facility=OuterRef("pk"), is_active=True)
+                .order_by("sort_order", "pk")
+                .values(row=JSONObject(**ROOM_FIELDS))
+            ),
+            block_rows=ArraySubquery(
+                DisplayBlock.objects.filter(facility=OuterRef("pk"))
+                .order_by("start_time", "pk")
+                .values(row=JSONObject(name="name", start="start_time", end="end_time"))
+            ),
+        )
+    )
+    rooms_of = {f.pk: [Room(**row, facility=f) for row in f.room_rows] for f in facilities}
+    blocks_of = {
+        f.pk: [
+            Block(
+                row["name"], dt.time.fromisoformat(row["start"]), dt.time.fromisoformat(row["end"])
+            )
+            for row in f.block_rows
+        ]
+        or [Block(*block) for block in DEFAULT_BLOCKS]
+        for f in facilities
+    }
+    return facilities, rooms_of, blocks_of
+
+
 def covered_length(intervals: list[Interval], start: dt.datetime, end: dt.datetime) -> dt.timedelta:
     """Total length of the union of ``intervals`` clipped to [start, end)."""
     clipped = sorted((max(a, start), min(b, end)) for a, b in intervals if a < end and b > start)
@@ -296,17 +340,13 @@ def _availability(
 ) -> list[FacilityAvailability]:
     """Availability of every active room for each day in [first_day, last_day].
 
-    Six queries whatever the number of bookings: facilities, rooms, blocks, closures, the
-    periods of active bookings in the range (served by the exclusion constraint's GiST index)
+    Four queries whatever the number of bookings: facilities with their rooms and blocks,
+    closures, the bookings (``with_ranges``, a day: the periods of the active bookings, served
+    by the exclusion constraint's GiST index; a month: each block's state, ``block_states``)
     and the lottery rounds that hold days of the range.
     No booker data is read at all, so none can leak into public pages.
     """
-    facilities = list(
-        Facility.objects.prefetch_related(
-            Prefetch("rooms", queryset=Room.objects.filter(is_active=True)),
-            "display_blocks",
-        )
-    )
+    facilities, rooms_of, blocks_of = facilities_with_rooms_and_blocks()
     range_start, _ = day_bounds(first_day)
     _, range_end = day_bounds(last_day)
     closures_by_day: dict[tuple[int, dt.date], list[Closure]] = defaultdict(list)
@@ -318,22 +358,28 @@ def _availability(
     ):
         closures_by_day[(closure.facility_id, closure.date)].append(closure)
     booked_by_room_day: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
-    # The bounds as epoch seconds: psycopg's parsing of range text costs more than the rest
-    # of the month view together (a month holds about 800 bookings of two rooms).
-    zone = timezone.get_current_timezone()
-    for room_id, lower, upper in (
-        Booking.objects.filter(
-            room__facility__in=facilities,
-            status=BookingStatus.ACTIVE,
-            period__overlap=DateTimeTZRange(range_start, range_end, "[)"),
-        )
-        .annotate(lower_epoch=EPOCH_OF_START, upper_epoch=EPOCH_OF_END)
-        .values_list("room_id", "lower_epoch", "upper_epoch")
-    ):
-        start = dt.datetime.fromtimestamp(float(lower), zone)
-        booked_by_room_day[(room_id, start.date())].append(
-            (start, dt.datetime.fromtimestamp(float(upper), zone))
-        )
+    states: dict[tuple[int, dt.date, int], BlockState] = {}
+    if with_ranges:
+        # A day: its booked and free times are listed, so its bookings are read one by one.
+        # The bounds as epoch seconds: psycopg's parsing of range text costs more.
+        zone = timezone.get_current_timezone()
+        for room_id, lower, upper in (
+            Booking.objects.filter(
+                room__facility__in=facilities,
+                status=BookingStatus.ACTIVE,
+                period__overlap=DateTimeTZRange(range_start, range_end, "[)"),
+            )
+            .annotate(lower_epoch=EPOCH_OF_START, upper_epoch=EPOCH_OF_END)
+            .values_list("room_id", "lower_epoch", "upper_epoch")
+        ):
+            start = dt.datetime.fromtimestamp(float(lower), zone)
+            booked_by_room_day[(room_id, start.date())].append(
+                (start, dt.datetime.fromtimestamp(float(upper), zone))
+            )
+    else:
+        # A month: PostgreSQL sums what is booked or closed in each room's block of each day
+        # (a few hundred rows whatever the number of bookings); ○ needs no row at all.
+        states = block_states(rooms_of, blocks_of, first_day, last_day, closures_by_day)
 
     lottery = lottery_days(
         facility_ids=[f.pk for f in facilities],
@@ -345,8 +391,8 @@ def _availability(
     days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     holidays = holidays_between(first_day, last_day)
     for facility in facilities:
-        blocks = facility_blocks(facility)
-        rooms = list(facility.rooms.all())
+        blocks = blocks_of[facility.pk]
+        rooms = rooms_of[facility.pk]
         window = booking_window(facility, today)
         facility_days = []
         for day in days:
@@ -359,22 +405,23 @@ def _availability(
             room_days = []
             for room in rooms:
                 booked = booked_by_room_day.get((room.pk, day), [])
+                if with_ranges:
+                    room_states = [
+                        block_state(
+                            local_datetime(day, block.start_time),
+                            local_datetime(day, block.end_time),
+                            closed,
+                            booked,
+                        )
+                        for block in blocks
+                    ]
+                else:
+                    room_states = [states.get((room.pk, day, i), FREE) for i in range(len(blocks))]
                 room_day = RoomDay(
                     room=room,
                     blocks=[
-                        (
-                            block,
-                            _held_or(
-                                held_state,
-                                block_state(
-                                    local_datetime(day, block.start_time),
-                                    local_datetime(day, block.end_time),
-                                    closed,
-                                    booked,
-                                ),
-                            ),
-                        )
-                        for block in blocks
+                        (block, _held_or(held_state, state))
+                        for block, state in zip(blocks, room_states, strict=True)
                     ],
                 )
                 if with_ranges:
@@ -400,6 +447,150 @@ def _availability(
             )
         result.append(FacilityAvailability(facility, blocks, rooms, facility_days, window))
     return result
+
+
+# Per room, block and day: the seconds of the block that closures cover, and that closures
+# and active bookings together cover (each union counted once), for blocks that have any.
+# The month's bookings come from one scan of the range (a booking counts on the day it starts,
+# as on the day view), joined to the blocks in memory.
+# (A SELECT first, not WITH: pghistory adds its context to any other statement.)
+BLOCK_STATES_SQL = """
+SELECT * FROM (
+    WITH cells AS MATERIALIZED (
+        SELECT rb.room_id, rb.facility_id, rb.i, d.day::date AS day,
+               tstzrange((d.day::date + rb.s) AT TIME ZONE %(zone)s,
+                         (d.day::date + rb.e) AT TIME ZONE %(zone)s, '[)') AS block
+        FROM unnest(%(rooms)s::bigint[], %(facilities)s::bigint[], %(indexes)s::int[],
+                    %(starts)s::time[], %(ends)s::time[]) AS rb(room_id, facility_id, i, s, e)
+        CROSS JOIN generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS d(day)
+    ), booked AS MATERIALIZED (
+        SELECT b.room_id, b.period, (lower(b.period) AT TIME ZONE %(zone)s)::date AS day
+        FROM facilities_booking b
+        WHERE b.room_id = ANY(%(rooms)s::bigint[]) AND b.status = 'active'
+          AND b.period && tstzrange(%(first)s::date::timestamp AT TIME ZONE %(zone)s,
+                                    (%(last)s::date + 1)::timestamp AT TIME ZONE %(zone)s, '[)')
+    ), parts AS (
+        SELECT c.room_id, c.day, c.i, c.block, b.period * c.block AS part, false AS closed
+        FROM cells c
+        JOIN booked b ON b.room_id = c.room_id AND b.day = c.day AND b.period && c.block
+        UNION ALL
+        SELECT c.room_id, c.day, c.i, c.block, x.closed_range * c.block, true
+        FROM cells c
+        JOIN unnest(%(closure_facilities)s::bigint[], %(closure_ranges)s::tstzrange[])
+             AS x(facility_id, closed_range)
+          ON x.facility_id = c.facility_id AND x.closed_range && c.block
+    )
+    SELECT room_id, day, i,
+           extract(epoch FROM upper(block) - lower(block)),
+           (SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0)
+              FROM unnest(range_agg(part) FILTER (WHERE closed)) AS r),
+           (SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0)
+              FROM unnest(range_agg(part)) AS r)
+    FROM parts
+    GROUP BY room_id, day, i, block
+) AS states
+"""
+
+
+def block_states(
+    rooms_of: dict[int, list[Room]],
+    blocks_of: dict[int, list[Block]],
+    first_day: dt.date,
+    last_day: dt.date,
+    closures_by_day: dict[tuple[int, dt.date], list[Closure]],
+) -> dict[tuple[int, dt.date, int], BlockState]:
+    """(room, day, block index) → state, for the blocks where something is booked or closed
+    (the others are ○), as ``block_state`` decides it, in one query."""
+    rooms, room_facilities, indexes, starts, ends = [], [], [], [], []
+    for facility_id, facility_rooms in rooms_of.items():
+        for room in facility_rooms:
+            for i, block in enumerate(blocks_of[facility_id]):
+                rooms.append(room.pk)
+                room_facilities.append(facility_id)
+                indexes.append(i)
+                starts.append(block.start_time)
+                ends.append(block.end_time)
+    if not rooms:
+        return {}
+    closure_facilities, closure_ranges = [], []
+    for (facility_id, _), closures in closures_by_day.items():
+        for closure in closures:
+            closure_facilities.append(facility_id)
+            closure_ranges.append(DateTimeTZRange(*closure_interval(closure), "[)"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            BLOCK_STATES_SQL,
+            {
+                "zone": settings.TIME_ZONE,
+                "rooms": rooms,
+                "facilities": room_facilities,
+                "indexes": indexes,
+                "starts": starts,
+                "ends": ends,
+                "first": first_day,
+                "last": last_day,
+                "closure_facilities": closure_facilities,
+                "closure_ranges": closure_ranges,
+            },
+        )
+        rows = cursor.fetchall()
+    states = {}
+    for room_id, day, i, length, closed, unavailable in rows:
+        if closed >= length:
+            state = CLOSED
+        elif not unavailable:
+            state = FREE
+        elif unavailable >= length:
+            state = FULL
+        else:
+            state = PARTLY
+        states[(room_id, day, i)] = state
+    return states
+
+
+# Everything the availability pages of [first, last] show, as stored: every facility, room and
+# display block (whole rows), the closures of those days with the news item each links to,
+# the lottery rounds that may hold them with their excluded days and draw, and the active
+# bookings' rooms and periods (never who booked). Any change to any of it changes the digest;
+# keep it in step with _availability (kyodo_center.cache.public_page_cache ``digest``).
+AVAILABILITY_DIGEST_SQL = """
+SELECT md5(concat_ws('|',
+    (SELECT string_agg(f::text, ',' ORDER BY f.id) FROM facilities_facility f),
+    (SELECT string_agg(r::text, ',' ORDER BY r.id) FROM facilities_room r),
+    (SELECT string_agg(k::text, ',' ORDER BY k.id) FROM facilities_displayblock k),
+    (SELECT string_agg(concat_ws(';', c::text, n.title, n.status, n.publish_from::text,
+                                 n.publish_until::text), ',' ORDER BY c.id)
+       FROM facilities_closure c LEFT JOIN news_newsitem n ON n.id = c.news_item_id
+      WHERE c.date BETWEEN %(first)s AND %(last)s),
+    (SELECT string_agg(concat_ws(';', r::text, d.id::text,
+                                 (SELECT string_agg(e.day::text, ',' ORDER BY e.day)
+                                    FROM facilities_lotteryexcludedday e
+                                   WHERE e.round_id = r.id)), ',' ORDER BY r.id)
+       FROM facilities_lotteryround r LEFT JOIN facilities_lotterydraw d ON d.round_id = r.id
+      WHERE r.target_month BETWEEN date_trunc('month', %(first)s::date) AND %(last)s),
+    (SELECT string_agg(concat_ws(';', b.id, b.room_id, b.period::text), ',' ORDER BY b.id)
+       FROM facilities_booking b
+      WHERE b.status = 'active' AND b.period && %(range)s)
+))
+"""
+
+
+def availability_digest(*, first_day: dt.date, last_day: dt.date) -> str:
+    """A digest of everything the availability of [first_day, last_day] is made of (one
+    query): equal digests, equal pages (for the same day and address)."""
+    range_start, _ = day_bounds(first_day)
+    _, range_end = day_bounds(last_day)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            AVAILABILITY_DIGEST_SQL,
+            {
+                "first": first_day,
+                "last": last_day,
+                "range": DateTimeTZRange(range_start, range_end, "[)"),
+            },
+        )
+        (digest,) = cursor.fetchone()
+    return digest
 
 
 def _held_or(held: BlockState | None, state: BlockState) -> BlockState:
@@ -434,6 +625,7 @@ class GridCell:
     note: str = ""
     room_id: int | None = None
     room_name: str = ""
+    loans: list[tuple[str, int]] = field(default_factory=list)  # (equipment, quantity)
 
 
 @dataclass
@@ -457,11 +649,26 @@ class BookingGrid:
     rows: list[GridRow]
 
 
+GRID_BOOKING_FIELDS = (
+    "room_id",
+    "period",
+    "status",
+    "stage",
+    "group_id",
+    "group__name",
+    "booker_name",
+    "purpose",
+    "attendees",
+    "registered_priority",
+    "series_id",
+)
+
+
 def booking_grid(*, facility: Facility, days: list[dt.date], now: dt.datetime) -> BookingGrid:
     """30-minute rows × (room, day) columns with bookings, closures and free slots.
 
     Four queries whatever the number of bookings: rooms, closures, bookings (with group) and
-    their equipment loans.
+    their equipment loans (with the equipment's name).
     """
     rooms = list(facility.rooms.filter(is_active=True))
     holidays = holidays_between(days[0], days[-1])
@@ -480,9 +687,21 @@ def booking_grid(*, facility: Facility, days: list[dt.date], now: dt.datetime) -
             period__overlap=DateTimeTZRange(first_start, last_end, "[)"),
         )
         .select_related("group")
-        .prefetch_related("loans__equipment")
+        # What the grid shows of a booking and of its group (a group row is wide).
+        .only(*GRID_BOOKING_FIELDS)
     ):
         bookings_by_column[(booking.room_id, timezone.localdate(booking.start))].append(booking)
+    # The loans as (equipment, quantity) per booking, in one query (a prefetch would build a
+    # queryset per booking: most of the time of a busy week).
+    loans: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    booking_ids = [b.pk for column in bookings_by_column.values() for b in column]
+    if booking_ids:
+        for booking_id, name, quantity in (
+            EquipmentLoan.objects.filter(booking_id__in=booking_ids)
+            .order_by("pk")
+            .values_list("booking_id", "equipment__name", "quantity")
+        ):
+            loans[booking_id].append((name, quantity))
 
     slot_times: list[dt.time] = []
     cursor = dt.datetime.combine(days[0], facility.opens_at)
@@ -506,7 +725,9 @@ def booking_grid(*, facility: Facility, days: list[dt.date], now: dt.datetime) -
                 rows = max(1, -(-(booking.end - start) // slot))
                 rows = min(rows, len(slot_times) - index)
                 covered_until = start + rows * slot
-                grid_cells[index].append(GridCell("booking", rows, booking=booking))
+                grid_cells[index].append(
+                    GridCell("booking", rows, booking=booking, loans=loans.get(booking.pk, []))
+                )
                 continue
             closure = next(
                 (
@@ -536,16 +757,30 @@ def booking_grid(*, facility: Facility, days: list[dt.date], now: dt.datetime) -
     return BookingGrid(facility=facility, days=days, columns=columns, rows=rows)
 
 
-def facility_for_request(request: HttpRequest) -> Facility:
+def facility_for_request(
+    request: HttpRequest, *, availability_version: int | None = None
+) -> Facility:
     """The facility a counter page works on: ?facility=<id> (404 if unknown), else the first
-    one (the centre); 404 when none is registered yet."""
+    one (the centre); 404 when none is registered yet.
+
+    A page that has read the content version "availability" (which any change of a facility
+    changes) passes it: the facility is then kept per process under that version."""
     raw = request.GET.get("facility") or request.POST.get("facility")
+    pk = int(raw) if raw and raw.isascii() and raw.isdigit() else None
+    key = f"facility-for-request:{pk}:{availability_version}"
+    if availability_version is not None:
+        facility = cache.get(key)
+        if facility is not None:
+            return facility
     facilities = Facility.objects.all()
-    if raw and raw.isascii() and raw.isdigit():
-        return get_object_or_404(facilities, pk=int(raw))
-    facility = facilities.first()
-    if facility is None:
-        raise Http404("施設が登録されていません。")
+    if pk is not None:
+        facility = get_object_or_404(facilities, pk=pk)
+    else:
+        facility = facilities.first()
+        if facility is None:
+            raise Http404("施設が登録されていません。")
+    if availability_version is not None:
+        cache.set(key, facility, timeout=CACHE_SECONDS)
     return facility
 
 

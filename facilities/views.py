@@ -34,7 +34,7 @@ from facilities.services.online import request_confirm, request_refuse
 from facilities.services.windows import booking_window
 from groups.selectors import GroupMatch, group_match
 from kyodo_center.audit import log_personal_data_access, log_personal_data_list
-from kyodo_center.cache import cached_fragment, public_page_cache
+from kyodo_center.cache import cached_fragment, public_page_cache, request_versions
 from kyodo_center.dates import BadMonth, add_months, jdate, local_datetime, parse_date, parse_month
 from kyodo_center.forms import half_width
 from kyodo_center.history import history_for
@@ -64,7 +64,30 @@ def range_message(first: dt.date, last: dt.date) -> str:
 
 
 # --- Public ------------------------------------------------------------------------------------
-@public_page_cache("availability")
+def month_digest(request: HttpRequest) -> str | None:
+    """What the month page shows, digested (kyodo_center.cache: a booking in another month
+    leaves this page as it was). None when the address is no month page."""
+    today = timezone.localdate()
+    try:
+        first_day = parse_month(request.GET.get("month"), any_year=True) or today.replace(day=1)
+    except BadMonth:
+        return None
+    first_allowed, last_allowed = public_range(today)
+    if not first_allowed <= first_day <= last_allowed:
+        return None
+    last_day = add_months(first_day, 1) - dt.timedelta(days=1)
+    return selectors.availability_digest(first_day=first_day, last_day=last_day)
+
+
+def day_digest(request: HttpRequest, day: str) -> str | None:
+    parsed = parse_date(day)
+    first_allowed, last_allowed = public_range(timezone.localdate())
+    if parsed is None or not first_allowed <= parsed <= last_allowed:
+        return None
+    return selectors.availability_digest(first_day=parsed, last_day=parsed)
+
+
+@public_page_cache("availability", digest=month_digest)
 def availability_month(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     try:
@@ -116,12 +139,16 @@ def availability_page(
     Cookie-less visitors get the whole page from kyodo_center.cache.public_page_cache.
     """
     tables = cached_fragment(
-        tables_template, key=key, versions=("availability",), build=build_tables
+        tables_template,
+        key=key,
+        versions=("availability",),
+        build=build_tables,
+        request=request,
     )
     return render(request, template, {**context, "tables": tables})
 
 
-@public_page_cache("availability")
+@public_page_cache("availability", digest=day_digest)
 def availability_day(request: HttpRequest, day: str) -> HttpResponse:
     today = timezone.localdate()
     parsed = parse_date(day)
@@ -173,7 +200,9 @@ class BookingGridView(CounterView):
         if abs((day - today).days) > 3 * 366:
             return bad_request(request, "表示できるのは前後3年以内の日付です。", status=404)
         view = "week" if request.GET.get("view") == "week" else "day"
-        facility = self.facility()
+        # One read of the versions for the facility and the table (both cached under them).
+        availability, _ = request_versions(request, "availability", "groups")
+        facility = facility_for_request(request, availability_version=availability)
         if view == "week":
             first = day - dt.timedelta(days=day.weekday())
             days = [first + dt.timedelta(days=i) for i in range(7)]
@@ -189,6 +218,7 @@ class BookingGridView(CounterView):
             "facilities/counter/_grid_table.html",
             key=f"grid:{facility.pk}:{view}:{days[0]}:{half_hour}",
             versions=("availability", "groups"),
+            request=request,
             build=lambda: {
                 "grid": selectors.booking_grid(facility=facility, days=days, now=now),
                 "facility": facility,
@@ -232,9 +262,13 @@ class BookingFormMixin:
         data: Any = None,
         initial: dict[str, Any] | None = None,
         booking: Booking | None = None,
+        count_free: bool = True,
     ) -> BookingForm:
+        """``count_free=False`` (a POST): the labels give the stock only, and
+        ``show_free_equipment`` adds the units free if the form is shown again; a booking that
+        succeeds does not count the loans before its own check does."""
         source = data if data is not None else (initial or {})
-        period = self.period_from(source, facility)
+        period = self.period_from(source, facility) if count_free else None
         free = equipment_free_counts(
             facility, period, exclude_booking_id=booking.pk if booking else None
         )
@@ -245,6 +279,18 @@ class BookingFormMixin:
             equipment_free=free,
             current_group_id=booking.group_id if booking else None,
         )
+
+    def show_free_equipment(
+        self, form: BookingForm, facility: Facility, booking: Booking | None = None
+    ) -> None:
+        """The form is shown again: label each item with the units free over its period."""
+        period = self.period_from(form.data, facility)
+        if period is not None:
+            form.show_equipment_free(
+                equipment_free_counts(
+                    facility, period, exclude_booking_id=booking.pk if booking else None
+                )
+            )
 
 
 class BookingCreateView(BookingFormMixin, CounterView):
@@ -274,7 +320,7 @@ class BookingCreateView(BookingFormMixin, CounterView):
             log_group_search(request)
             form = self.build_form(facility, initial=request.POST.dict())
             return render(request, self.template_name, {"form": form, "facility": facility})
-        form = self.build_form(facility, data=request.POST)
+        form = self.build_form(facility, data=request.POST, count_free=False)
         status = 400
         if form.is_valid():
             try:
@@ -285,6 +331,7 @@ class BookingCreateView(BookingFormMixin, CounterView):
             else:
                 messages.success(request, f"予約しました：{describe(booking)}")
                 return redirect(grid_url(booking))
+        self.show_free_equipment(form, facility)
         return render(
             request, self.template_name, {"form": form, "facility": facility}, status=status
         )
@@ -324,7 +371,7 @@ class BookingUpdateView(BookingFormMixin, CounterView):
                 facility, initial=request.POST.dict(), booking=booking
             )
             return render(request, self.template_name, context)
-        form = self.build_form(facility, data=request.POST, booking=booking)
+        form = self.build_form(facility, data=request.POST, booking=booking, count_free=False)
         context["form"] = form
         status = 400
         if form.is_valid():
@@ -338,6 +385,7 @@ class BookingUpdateView(BookingFormMixin, CounterView):
             else:
                 messages.success(request, f"予約を変更しました：{describe(booking)}")
                 return redirect(grid_url(booking))
+        self.show_free_equipment(form, facility, booking)
         return render(request, self.template_name, context, status=status)
 
 

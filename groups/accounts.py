@@ -55,7 +55,7 @@ class InvitationAcceptView(View):
         if not form.is_valid():
             return self.page(form, status=400)
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="accounts.backends.RoleLoadingBackend")
         messages.success(
             request, "パスワードを設定しました。マイページからオンラインで予約できます。"
         )

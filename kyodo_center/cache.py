@@ -6,20 +6,26 @@ content is visible at once on every worker and server. Only visitors without a s
 message or a language cookie get a cached page (a CSRF cookie does not change a page that
 holds no token, and only token-free pages are cached), so the page cannot differ. The same
 versions make its ETag: a browser revalidating an unchanged page gets 304 Not Modified.
+
+A version covers much more than one page (every booking changes "availability"); pages that
+can say exactly what they show give ``public_page_cache`` a ``digest`` of their data, and a
+miss whose data has not changed serves the page built before (one query, never an older page).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -49,6 +55,17 @@ def content_versions(*names: str) -> tuple[int, ...]:
     return tuple(found[name] for name in names)
 
 
+def request_versions(request: HttpRequest, *names: str) -> tuple[int, ...]:
+    """``content_versions`` read once per request: the page cache and the fragments of the
+    page it builds share one read (kept on the request)."""
+    known: dict[str, int] = getattr(request, "_content_versions", {})
+    missing = [name for name in names if name not in known]
+    if missing:
+        known = {**known, **dict(zip(missing, content_versions(*missing), strict=True))}
+        request._content_versions = known  # type: ignore[attr-defined]
+    return tuple(known[name] for name in names)
+
+
 def cached_fragment(
     template: str,
     *,
@@ -56,12 +73,15 @@ def cached_fragment(
     versions: Sequence[str],
     build: Callable[[], dict[str, Any]],
     seconds: int = CACHE_SECONDS,
+    request: HttpRequest | None = None,
 ) -> SafeString:
     """``template`` rendered with the context ``build()`` returns, cached per process under
     ``key`` and the current versions of ``versions`` (for a part of a page that visitors with a
     cookie see too: the counter grid, the availability tables). The output is our own
-    template's, escaped when it was rendered."""
-    full_key = ":".join(["fragment", key, *map(str, content_versions(*versions))])
+    template's, escaped when it was rendered. With ``request``, the versions this request
+    has read already are used (``request_versions``)."""
+    current = request_versions(request, *versions) if request else content_versions(*versions)
+    full_key = ":".join(["fragment", key, *map(str, current)])
     html = cache.get(full_key)
     if html is None:
         html = render_to_string(template, build())
@@ -84,7 +104,8 @@ PUBLIC_CACHE_CONTROL = "public, max-age=0, must-revalidate"
 GZIP_MIN_BYTES = 512
 # This process's page-cache lookups of anonymous visitors: found, or built. Only counted (two
 # integer additions); `make bench` has each worker log them as it exits (bench/gunicorn_stats.py).
-PAGE_CACHE_COUNTS = {"hits": 0, "misses": 0}
+# "revalidated": misses answered with a page built before from the same data (``digest``).
+PAGE_CACHE_COUNTS = {"hits": 0, "misses": 0, "revalidated": 0}
 
 
 def _gzip(content: bytes) -> bytes | None:
@@ -100,11 +121,12 @@ def _accepts_gzip(request: HttpRequest) -> bool:
 
 # What a view says about its content that the cached copy keeps (a feed's file name).
 KEPT_HEADERS = ("Content-Disposition",)
-Entry = tuple[bytes, str, bytes | None, dict[str, str]]
+# The page, its type, its gzip form, the kept headers and its ETag.
+Entry = tuple[bytes, str, bytes | None, dict[str, str], str]
 
 
-def _public_response(request: HttpRequest, entry: Entry, etag: str) -> HttpResponse:
-    content, content_type, compressed, headers = entry
+def _public_response(request: HttpRequest, entry: Entry) -> HttpResponse:
+    content, content_type, compressed, headers, etag = entry
     offered = {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}
     if etag in offered or f"W/{etag}" in offered:
         response = HttpResponse(status=304)
@@ -121,8 +143,36 @@ def _public_response(request: HttpRequest, entry: Entry, etag: str) -> HttpRespo
     return response
 
 
+def _rendered(response: HttpResponse) -> HttpResponse:
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()  # class-based views answer with a lazy TemplateResponse
+    return response
+
+
+@contextlib.contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """A transaction whose queries all see one snapshot (REPEATABLE READ, asked for in its
+    BEGIN: no extra round trip); inside a transaction already begun (a test's), a savepoint
+    of that one."""
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            yield
+        return
+    connection.ensure_connection()
+    raw = connection.connection
+    previous = raw.isolation_level
+    raw.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        raw.isolation_level = previous
+
+
 def public_page_cache(
-    *versions: str, seconds_bucket: int | None = None
+    *versions: str,
+    seconds_bucket: int | None = None,
+    digest: Callable[..., str | None] | None = None,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Cache a public GET view's 200 responses for anonymous visitors, with conditional GET.
 
@@ -135,6 +185,15 @@ def public_page_cache(
 
     ``seconds_bucket`` adds the current time, in buckets of that many seconds, to the key for
     pages whose text depends on the clock (an event that has started, a window that closed).
+
+    ``digest`` is for pages whose versions change far more often than what they show (every
+    booking changes "availability"; a month page shows one month). Called on a miss with the
+    view's arguments, it returns a digest, computed by the database at that moment, of
+    everything the page shows (or None). A page built before from data with the same digest
+    is the same page: it is served again (and kept under the new versions) instead of being
+    built again. Never an older page: the digest is read after the versions, so it includes
+    every change they include. It must cover every input of the page: an input it misses
+    would let an outdated page be served.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -153,18 +212,33 @@ def public_page_cache(
                     hashlib.sha256(request.build_absolute_uri().encode()).hexdigest(),
                     timezone.localdate().isoformat(),
                     str(bucket),
-                    *map(str, content_versions(*versions)),
+                    *map(str, request_versions(request, *versions)),
                 ]
             )
-            etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
             cached = cache.get(key)
             if cached is not None:
                 PAGE_CACHE_COUNTS["hits"] += 1
-                return _public_response(request, cached, etag)
+                return _public_response(request, cached)
             PAGE_CACHE_COUNTS["misses"] += 1
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()  # class-based views answer with a lazy TemplateResponse
+            digest_key = None
+            if digest is not None and (data_digest := digest(request, *args, **kwargs)):
+                # The versions' part of the key replaced by the digest of the data.
+                same_key = ":".join([*key.split(":")[:4], "digest", data_digest])
+                same = cache.get(same_key)
+                if same is not None:
+                    PAGE_CACHE_COUNTS["revalidated"] += 1
+                    cache.set(key, same, timeout=CACHE_SECONDS)
+                    cache.touch(same_key, timeout=CACHE_SECONDS)
+                    return _public_response(request, same)
+                # Built from one snapshot with its digest read again: a page is kept under the
+                # digest of exactly the data it was built from.
+                with _one_snapshot():
+                    data_digest = digest(request, *args, **kwargs)
+                    response = _rendered(view(request, *args, **kwargs))
+                if data_digest:
+                    digest_key = ":".join([*key.split(":")[:4], "digest", data_digest])
+            else:
+                response = _rendered(view(request, *args, **kwargs))
             if (
                 response.status_code == 200
                 and not response.streaming
@@ -177,9 +251,13 @@ def public_page_cache(
                     response["Content-Type"],
                     _gzip(response.content),
                     {name: response[name] for name in KEPT_HEADERS if response.has_header(name)},
+                    # Made of the key: it changes with the versions (or the digest's page).
+                    '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"',
                 )
                 cache.set(key, entry, timeout=CACHE_SECONDS)
-                return _public_response(request, entry, etag)
+                if digest_key is not None:
+                    cache.set(digest_key, entry, timeout=CACHE_SECONDS)
+                return _public_response(request, entry)
             return response
 
         return wrapper

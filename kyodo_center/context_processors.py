@@ -19,6 +19,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "CENTRE_NAME": settings.CENTRE_NAME,
         "layout_container": "container-fluid px-3 px-xl-4" if staff_page else "container",
+        "staff_page": staff_page,  # base.html adds static/css/staff.css
         "user_is_centre_staff": user is not None and user_has_role(user, *STAFF_ROLES),
         "user_is_operator": user is not None and user_has_role(user, OPERATOR),
         "user_is_group_member": user is not None and user_has_role(user, GROUP_MEMBER),

@@ -4,6 +4,10 @@ An app contributes by defining, in ``<app>/panels.py``, ``home_panel(request, to
 ``counter_panel(request, today)``. Each returns ``None`` (nothing to show) or a dict with a
 ``template`` to include and the context that template needs. The shared views stay thin and
 never import an app's internals.
+
+On the home page a panel may also (or instead) give a ``lead_template``: a short part shown on
+the first screen of a phone (what is free today, the next events), before the how-to-apply
+section; the ``template`` parts follow it.
 """
 
 from __future__ import annotations

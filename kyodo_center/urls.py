@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as account_views
 from kyodo_center import views
 
 admin.site.site_header = "区民協働交流センター 管理"
@@ -25,11 +26,8 @@ urlpatterns = [
     path("counter/news/", include("news.staff_urls")),
     path("counter/reports/", include("reports.urls")),
     path("facilities/", include("facilities.urls")),
-    path(
-        "accounts/login/",
-        views.RoleAwareLoginView.as_view(),
-        name="login",
-    ),
+    # The password step; the second step and enrolment follow under accounts/ (accounts.urls).
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     # Group accounts: the invitation link and a forgotten password (no namespace: Django's

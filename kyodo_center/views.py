@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
 from kyodo_center.cache import public_page_cache
 from kyodo_center.panels import collect_panels
-from kyodo_center.roles import (
-    GROUP_MEMBER,
-    OPERATOR,
-    STAFF_ROLES,
-    RoleRequiredMixin,
-    user_has_role,
-)
+from kyodo_center.roles import STAFF_ROLES, RoleRequiredMixin
 
 
 # The first page every visitor opens: closures follow "availability", the next events
@@ -59,17 +51,3 @@ class CounterDashboardView(RoleRequiredMixin, TemplateView):
         context["today"] = today
         context["panels"] = collect_panels("counter", self.request, today)
         return context
-
-
-class RoleAwareLoginView(LoginView):
-    """After login, each role lands on its own start page unless a ``next`` page was asked."""
-
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self) -> str:
-        user = self.request.user
-        if not user_has_role(user, *STAFF_ROLES) and user_has_role(user, OPERATOR):
-            return reverse("consultations:referral_list")
-        if not user_has_role(user, *STAFF_ROLES, OPERATOR) and user_has_role(user, GROUP_MEMBER):
-            return reverse("mypage:index")
-        return super().get_default_redirect_url()

@@ -97,8 +97,10 @@ def queue_notice(
     link = link or str(context.get("link", ""))
     from notices.tasks import deliver_notice  # tasks imports this module
 
-    # One savepoint: the row and its job exist together or not at all, even in autocommit.
-    with transaction.atomic():
+    # The row and its job exist together or not at all: a transaction of their own in
+    # autocommit; inside the caller's, no savepoint (two round trips on every booking), so a
+    # failure here fails the caller's whole transaction.
+    with transaction.atomic(savepoint=False):
         notice = Notice.objects.create(
             kind=kind,
             recipients=recipients,

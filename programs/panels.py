@@ -27,7 +27,8 @@ def home_panel(request: HttpRequest, today: dt.date) -> dict[str, Any] | None:
     if not events:
         return None
     return {
-        "template": "programs/home_panel.html",
+        # On the home page's first screen, after what is free today (home.html).
+        "lead_template": "programs/home_panel.html",
         "events": [(event, availability(event, now=now)) for event in events],
     }
 

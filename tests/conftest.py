@@ -62,24 +62,42 @@ def content_versions_follow_each_statement(request: Any) -> None:
 def make_user(username: str, role: str | None = None, **extra: Any) -> Any:
     user = get_user_model().objects.create_user(username=username, password=PASSWORD, **extra)
     if role:
-        sync_role_permissions()
-        user.groups.add(Role.objects.get(name=role))
+        # migrate and every flush (post_migrate) already sync the roles; syncing again costs
+        # ~90 queries per user, so only when the role is missing.
+        role_group = Role.objects.filter(name=role).first()
+        if role_group is None:
+            sync_role_permissions()
+            role_group = Role.objects.get(name=role)
+        user.groups.add(role_group)
     return user
+
+
+# The staff as plain functions too, for worlds built once per module (test_bad_input_sweep.py).
+def make_counter_user() -> Any:
+    return make_user("madoguchi", COUNTER_STAFF, last_name="窓口", first_name="花子")
+
+
+def make_ward_user() -> Any:
+    return make_user("kuyakusho", WARD_STAFF, is_staff=True, last_name="練馬", first_name="区子")
+
+
+def make_operator_user() -> Any:
+    return make_user("unei", OPERATOR)
 
 
 @pytest.fixture
 def counter_user(db: None) -> Any:
-    return make_user("madoguchi", COUNTER_STAFF, last_name="窓口", first_name="花子")
+    return make_counter_user()
 
 
 @pytest.fixture
 def ward_user(db: None) -> Any:
-    return make_user("kuyakusho", WARD_STAFF, is_staff=True, last_name="練馬", first_name="区子")
+    return make_ward_user()
 
 
 @pytest.fixture
 def operator_user(db: None) -> Any:
-    return make_user("unei", OPERATOR)
+    return make_operator_user()
 
 
 @pytest.fixture
@@ -92,23 +110,71 @@ def sign_in(client: Any, user: Any) -> None:
     factor already passed where the user needs one (a confirmed TOTP device of their own).
     Every test that signs a user in on the test client goes through here."""
     from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from accounts.selectors import second_factor_required
+    from accounts.signin import NO_SECOND_FACTOR_SESSION_KEY
 
     client.force_login(user)
+    session = client.session
     if second_factor_required(user):
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="認証アプリ", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
+        session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    else:
+        # As the login page notes it: the gate then looks for no device on each request.
+        session[NO_SECOND_FACTOR_SESSION_KEY] = user.pk
+    session.save()
+
+
+def log_in_through_the_pages(client: Any, user: Any, next_url: str = "") -> Any:
+    """The login page's password, then the second-factor page's code where the user needs
+    one (their app's code, as ``totp_code`` computes it): the last response, a redirect to
+    where the user lands."""
+    from accounts.selectors import second_factor_required
+
+    data = {"username": user.get_username(), "password": PASSWORD}
+    if next_url:
+        data["next"] = next_url
+    device = totp_device(user) if second_factor_required(user) else None
+    response = client.post("/accounts/login/", data)
+    if device is not None:
+        step = {"otp_token": totp_code(device), **({"next": next_url} if next_url else {})}
+        response = client.post("/accounts/second-factor/", step)
+    return response
+
+
+def totp_device(user: Any) -> Any:
+    """The user's confirmed authenticator app (TOTP), made when the user has none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="認証アプリ", confirmed=True)
+    return device
+
+
+def totp_code(device: Any) -> str:
+    """The code an authenticator app would show for ``device``, for a time step the server
+    has not seen: django-otp refuses a step it already accepted, and accepts one step ahead
+    (it then keeps that drift), so two logins within the same 30 seconds both pass."""
+    import time
+    from base64 import b32encode
+
+    import pyotp
+
+    device.refresh_from_db()
+    now_step = int(time.time() - device.t0) // device.step + device.drift
+    step = max(now_step, device.last_t + 1)
+    secret = b32encode(device.bin_key).decode()
+    totp = pyotp.TOTP(secret, digits=device.digits, interval=device.step)
+    return totp.at(device.t0 + step * device.step)
 
 
 # --- The centre --------------------------------------------------------------------------------
 @pytest.fixture
 def facility(db: None) -> Facility:
+    return make_facility()
+
+
+def make_facility() -> Facility:
     facility = Facility.objects.create(
         name="練馬区立区民協働交流センター",
         address="東京都練馬区練馬1-17-1",
@@ -185,10 +251,42 @@ def serious_accessibility_violations(page: Any) -> list[str]:
 
 
 def login(page: Any, base_url: str, username: str, password: str = PASSWORD) -> None:
+    """Log in on the login page; a user who needs the second step then types the code of
+    their authenticator app (made for them, as ``sign_in`` does, when they have none)."""
+    from accounts.selectors import second_factor_required
+
+    user = get_user_model().objects.filter(username=username).first()
+    device = None
+    if user is not None and user.check_password(password) and second_factor_required(user):
+        device = totp_device(user)
     page.goto(f"{base_url}/accounts/login/")
     page.get_by_label("ユーザー名").fill(username)
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
+    if device is not None:
+        pass_second_step(page, device)
+
+
+def pass_second_step(page: Any, device: Any) -> None:
+    """On the second-step page: type the app's current code, and wait to be let through."""
+    page.wait_for_url(lambda url: "/accounts/second-factor/" in url)
+    page.get_by_role("textbox", name="確認コード").fill(totp_code(device))
+    page.get_by_role("button", name="確認する").click()
+    page.wait_for_url(lambda url: "/accounts/second-factor/" not in url)
+
+
+# --- Crowds of connections ---------------------------------------------------------------------
+@pytest.fixture
+def one_crowd_at_a_time(tmp_path_factory: Any) -> Iterator[None]:
+    """For tests that open ~50 database connections at once: one such test at a time across
+    the xdist workers, as two at once would pass PostgreSQL's max_connections (100)."""
+    import fcntl
+
+    # The parent of a worker's base folder is the whole run's (without xdist: the user's).
+    lock_path = tmp_path_factory.getbasetemp().parent / "one-crowd-at-a-time.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 # --- Mail and the background worker (tests/mail.py) ---------------------------------------------
@@ -221,3 +319,21 @@ def worker(transactional_db: None) -> Iterator[Any]:
     empty_job_queue()
     yield run_worker_until_idle
     empty_job_queue()
+
+
+# --- Order of the run --------------------------------------------------------------------------
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Longest tests first (``slow``, then ``browser``), the many short ones last, so that the
+    run does not end with one xdist worker waiting for the other to finish a long test.
+    pytest-django's own sort runs after this one (db tests, then transactional ones, which
+    empty the database, then the rest); it is stable, so this order holds within each part."""
+
+    def weight(item: Any) -> int:
+        if item.get_closest_marker("slow"):
+            return 0
+        if item.get_closest_marker("browser"):
+            return 1
+        return 2
+
+    items.sort(key=weight)

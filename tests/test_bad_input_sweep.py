@@ -19,18 +19,27 @@ from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import override_settings
 from django.urls import get_resolver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import sign_in
-from tests.test_permission_matrix import (  # noqa: F401 (world is a fixture)
+from tests.conftest import (
+    make_counter_user,
+    make_facility,
+    make_operator_user,
+    make_ward_user,
+    sign_in,
+)
+from tests.test_permission_matrix import (
     MATRIX,
     USERS,
     WARD,
+    build_world,
     concrete_path,
     walk,
-    world,
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -189,8 +198,48 @@ def assert_safe(response, submitted: list[str], where: str) -> None:
 SWEPT = sorted(name for name in MATRIX if name not in {"logout"})
 
 
+@pytest.fixture(scope="module")
+def world_media(tmp_path_factory):
+    return tmp_path_factory.mktemp("sweep-media")
+
+
+@pytest.fixture(autouse=True)
+def private_media_root(settings, world_media) -> None:
+    """The world's uploads (news PDFs) stay where every test of this module reads them."""
+    settings.MEDIA_ROOT = world_media
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache() -> None:
+    """The shared world keeps its content versions from page to page: an empty cache makes
+    every page build itself, as it did when each page had a world of its own."""
+    cache.clear()
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, world_media):
+    """The permission matrix's world, built once per module (on each xdist worker) instead of
+    once per page: that was more than half of the sweep's time. It is built in a transaction
+    kept open around the module's tests and rolled back after them; each test runs in a
+    savepoint inside it (pytest-django's ``db``), so every page starts from exactly this world
+    and the database is left as it was found."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=world_media),
+        transaction.atomic(),
+    ):
+        with connection.cursor() as cursor:  # as on ``db`` (content_versions_follow_...)
+            cursor.execute("SET CONSTRAINTS kyodo_content_versions_at_commit IMMEDIATE")
+        facility = make_facility()
+        room1 = facility.rooms.get(name="多目的室1")
+        yield build_world(
+            facility, room1, make_counter_user(), make_ward_user(), make_operator_user()
+        )
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize("name", SWEPT)
-def test_malformed_input_never_breaks_a_page(client, world, name):  # noqa: F811
+def test_malformed_input_never_breaks_a_page(client, world, name):
     routes = dict(walk(get_resolver().url_patterns))
     path = concrete_path(name, routes[name], world)
     user = world["users"][user_for(name)]

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import types
 
+import pyotp
 import pytest
 from django.apps import AppConfig, apps
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command, get_commands
 from django.utils import timezone
 
+from accounts.management.commands.load_demo_accounts import DEMO_TOTP_SECRETS
 from consultations.models import Consultation, Referral
 from facilities.management.commands.load_demo_facilities import PLANS
 from facilities.models import Booking, Closure, Facility, Room
@@ -33,6 +35,20 @@ from resources.models import MachineUse, Mailbox, MailboxAssignment, MailboxWait
 pytestmark = pytest.mark.django_db
 
 PASSWORDS = {username: password for username, password, _, _, _ in DEMO_USERS}
+
+
+def demo_sign_in(client, username: str) -> None:
+    """With the README's password and, for staff and operators, the README's authenticator
+    secret (load_demo_accounts): as a person with an authenticator app would."""
+    response = client.post(
+        "/accounts/login/", {"username": username, "password": PASSWORDS[username]}
+    )
+    assert response.status_code == 302, username
+    if username in DEMO_TOTP_SECRETS:
+        assert response["Location"].startswith("/accounts/second-factor/"), username
+        code = pyotp.TOTP(DEMO_TOTP_SECRETS[username]).now()
+        response = client.post("/accounts/second-factor/", {"otp_token": code})
+        assert "/accounts/" not in response["Location"], username
 
 
 def load() -> str:
@@ -130,7 +146,7 @@ def test_the_demo_shows_a_directory_statistics_and_a_busy_grid(client):
         assert hidden not in page
 
     # Ward staff see the consultation statistics of this month and of last month.
-    assert client.login(username="kuyakusho", password=PASSWORDS["kuyakusho"])
+    demo_sign_in(client, "kuyakusho")
     this_month = timezone.localdate().replace(day=1)
     totals = []
     for month in (this_month, shift_month(this_month, -1)):
@@ -143,7 +159,7 @@ def test_the_demo_shows_a_directory_statistics_and_a_busy_grid(client):
     client.logout()
 
     # The counter's grid: today's bookings (the next open day's, on a closure), and the week's.
-    assert client.login(username="madoguchi", password=PASSWORDS["madoguchi"])
+    demo_sign_in(client, "madoguchi")
     day = open_day(timezone.localdate())
     today_grid = client.get(f"/counter/bookings/grid/?date={day}").content.decode()
     assert today_grid.count('class="cell-booking"') >= 3
@@ -220,11 +236,11 @@ def test_the_demo_data_covers_every_state():
     assert Event.objects.filter(registrations__status=RegistrationStatus.WAITLISTED).exists()
 
 
-def test_demo_users_can_log_in_with_the_readme_passwords(client):
+def test_demo_users_can_log_in_with_the_readme_passwords_and_secrets(client):
     load()
     roles = {}
-    for username, password, _, _, _ in DEMO_USERS:
-        assert client.login(username=username, password=password), username
+    for username, _, _, _, _ in DEMO_USERS:
+        demo_sign_in(client, username)
         user = get_user_model().objects.get(username=username)
         roles[username] = set(user.groups.values_list("name", flat=True))
         client.logout()

@@ -18,7 +18,11 @@ from tests.concurrency import run_indexed_together
 from tests.conftest import sign_in
 from tests.facilities.conftest import open_day
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("one_crowd_at_a_time"),
+]
 
 REQUESTS = 50
 

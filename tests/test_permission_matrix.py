@@ -22,7 +22,7 @@ from tests.consultations import factories as consultation_factories
 from tests.facilities.conftest import ask, open_day
 from tests.programs.conftest import event_data
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 
 ANON, COUNTER, WARD, OP_A, OP_B, GROUP = (
     "anonymous",
@@ -43,6 +43,11 @@ WARD_ONLY = (302, 403, 200, 403, 403, 403)
 # A group account's own pages: anyone else signed in finds no such page.
 GROUP_ONLY = (302, 404, 404, 404, 404, 200)
 GROUP_POST_ONLY = (302, 404, 404, 404, 404, 405)
+# Anyone signed in (their own security page, enrolment of another device).
+SIGNED_IN = (302, 200, 200, 200, 200, 200)
+SIGNED_IN_POST_ONLY = (302, 405, 405, 405, 405, 405)
+# django-otp-webauthn's JSON endpoints: POST only; a visitor is refused in JSON.
+PASSKEY_ENDPOINT = (403, 405, 405, 405, 405, 405)
 
 
 def EVERYONE(status: int) -> tuple[int, ...]:  # named like the constants it sits with
@@ -213,6 +218,25 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "opendata:facilities_csv": PUBLIC,
     "opendata:availability_csv": PUBLIC,
     "opendata:availability_json": PUBLIC,
+    # accounts: the second step (already passed here: on to the start page), enrolment, the
+    # recovery codes shown once (none in this session: on), passkeys, the security page
+    "accounts:second_factor": EVERYONE(302),
+    "accounts:setup": SIGNED_IN,
+    "accounts:setup_app": SIGNED_IN,
+    "accounts:recovery_codes": EVERYONE(302),
+    "accounts:recovery_codes_download": EVERYONE(302),
+    "accounts:passkey_register_begin": PASSKEY_ENDPOINT,
+    "accounts:passkey_register_complete": PASSKEY_ENDPOINT,
+    "accounts:passkey_auth_begin": PASSKEY_ENDPOINT,
+    "accounts:passkey_auth_complete": PASSKEY_ENDPOINT,
+    "accounts:security": SIGNED_IN,
+    "accounts:device_remove": SIGNED_IN_POST_ONLY,
+    "accounts:recovery_codes_new": SIGNED_IN_POST_ONLY,
+    # accounts: the idle lock and the form kept while locked (no lock here: on to the page
+    # asked for; visitors log in), and the user's own signed-in devices
+    "accounts:lock": EVERYONE(302),
+    "accounts:lock_resume": EVERYONE(302),
+    "accounts:sessions": SIGNED_IN,
 }
 
 
@@ -232,6 +256,11 @@ def walk(patterns, prefix="", namespace=""):
 
 @pytest.fixture
 def world(facility, room1, counter_user, ward_user, operator_user):
+    return build_world(facility, room1, counter_user, ward_user, operator_user)
+
+
+def build_world(facility, room1, counter_user, ward_user, operator_user):
+    """A record behind every page with an id; the users of the matrix's columns."""
     from facilities.services.online import online_request_create
     from groups.models import Group, GroupMembership
     from kyodo_center.roles import GROUP_MEMBER, OPERATOR
@@ -479,7 +508,63 @@ def matrix_failures(client, world, method: str) -> list[str]:
 
 def test_permission_matrix(client, world):
     failures = matrix_failures(client, world, "get")
+    # Checked here to share the world: the same pages without the second step.
+    failures += second_step_gate_failures(client, world)
     assert failures == [], "\n" + "\n".join(failures)
+
+
+# The sign-in pages reachable with the password alone (tests/accounts/test_second_factor*.py).
+SIGN_IN_PAGES = {
+    "accounts:second_factor",
+    "accounts:setup",
+    "accounts:setup_app",
+    "accounts:recovery_codes",
+    "accounts:recovery_codes_download",
+    "accounts:passkey_register_begin",
+    "accounts:passkey_register_complete",
+    "accounts:passkey_auth_begin",
+    "accounts:passkey_auth_complete",
+}
+
+
+def second_step_gate_failures(client, world) -> list[str]:
+    """Staff and an operator who typed the password but not the second step (force_login is
+    the point here, not sign_in): every page answers as it does a visitor, except that where
+    a visitor is sent to log in they are sent to enrolment (they have no device yet), keeping
+    ``next``. So public pages render, and no staff page opens."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    setup = "/accounts/second-factor/setup/"
+    # No device yet (sign_in above made one for each): enrolment is where they are sent.
+    TOTPDevice.objects.filter(user__in=[world["users"][WARD], world["users"][OP_A]]).delete()
+    pages = [
+        (name, concrete_path(name, route, world))
+        for name, route in walk(get_resolver().url_patterns)
+        if name in MATRIX and name not in SIGN_IN_PAGES
+    ]
+    client.logout()
+    as_visitor = {}
+    for name, path in pages:
+        response = client.get(path)
+        as_visitor[name] = (response.status_code, response.get("Location", ""))
+    failures = []
+    for label in (WARD, OP_A):
+        client.force_login(world["users"][label])
+        for name, path in pages:
+            status, location = as_visitor[name]
+            wanted = (status, location)
+            target = urlsplit(location)
+            if status == 302 and target.path in ("/accounts/login/", "/admin/login/"):
+                next_url = dict(parse_qsl(target.query)).get("next")
+                wanted = (302, f"{setup}?{urlencode({'next': next_url})}" if next_url else setup)
+            response = client.get(path)
+            got = (response.status_code, response.get("Location", ""))
+            if got != wanted:
+                failures.append(f"{name:40} {path:50} {label} (no 2nd step) {got}, want {wanted}")
+        client.logout()
+    return failures
 
 
 def test_head_answers_as_get_does_on_every_page(client, world):

@@ -85,9 +85,9 @@ def test_login_page_is_japanese(client):
 
 
 def test_counter_staff_logs_in_and_lands_on_counter(client, counter_user):
-    from tests.conftest import PASSWORD
+    from tests.conftest import log_in_through_the_pages
 
-    response = client.post("/accounts/login/", {"username": "madoguchi", "password": PASSWORD})
+    response = log_in_through_the_pages(client, counter_user)
     assert response.status_code == 302
     assert response["Location"] == "/counter/"
 
@@ -99,18 +99,15 @@ def test_wrong_password_is_refused_in_japanese(client, counter_user):
 
 
 def test_operator_lands_on_their_referrals_after_login(client, operator_user):
-    from tests.conftest import PASSWORD
+    from tests.conftest import log_in_through_the_pages
 
-    response = client.post("/accounts/login/", {"username": "unei", "password": PASSWORD})
+    response = log_in_through_the_pages(client, operator_user)
     assert response.status_code == 302
     assert response["Location"] == "/consultations/referrals/"
 
 
 def test_login_honours_the_page_asked_for(client, counter_user):
-    from tests.conftest import PASSWORD
+    from tests.conftest import log_in_through_the_pages
 
-    response = client.post(
-        "/accounts/login/?next=/counter/bookings/",
-        {"username": "madoguchi", "password": PASSWORD, "next": "/counter/bookings/"},
-    )
+    response = log_in_through_the_pages(client, counter_user, "/counter/bookings/")
     assert response["Location"] == "/counter/bookings/"

@@ -41,9 +41,20 @@ def _number_from_a_new_sequence(name: str) -> int:
     return number
 
 
-def next_approval_number(now: dt.datetime) -> str:
+def approval_sequence(now: dt.datetime) -> tuple[int, str]:
+    """The fiscal year of a confirmation made at ``now`` and its sequence's name."""
     fiscal_year = fiscal_year_of(timezone.localdate(now))
-    name = _sequence_name(fiscal_year)
+    return fiscal_year, _sequence_name(fiscal_year)
+
+
+def approval_number_text(fiscal_year: int, number: int) -> str:
+    return f"{fiscal_year}-予-{number:05d}"
+
+
+def next_approval_number(now: dt.datetime) -> str:
+    """The next number (a booking takes it with its other reads instead when it can:
+    services/bookings.py RULES_SQL)."""
+    fiscal_year, name = approval_sequence(now)
     # One round trip once the year's sequence exists (CASE evaluates nextval only then).
     with connection.cursor() as cursor:
         cursor.execute(
@@ -54,4 +65,4 @@ def next_approval_number(now: dt.datetime) -> str:
         (number,) = cursor.fetchone()
     if number is None:
         number = _number_from_a_new_sequence(name)
-    return f"{fiscal_year}-予-{number:05d}"
+    return approval_number_text(fiscal_year, number)

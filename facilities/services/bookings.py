@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
@@ -21,10 +21,14 @@ from facilities.models import (
     Closure,
     Equipment,
     EquipmentLoan,
+    LotteryRound,
     Room,
 )
-from facilities.services.approvals import next_approval_number
-from facilities.services.closures import closure_interval
+from facilities.services.approvals import (
+    approval_number_text,
+    approval_sequence,
+    next_approval_number,
+)
 from facilities.services.common import (
     OWNER_REFUSALS,
     SLOT_MINUTES,
@@ -36,7 +40,7 @@ from facilities.services.common import (
 from facilities.services.equipment import equipment_peak_use
 from facilities.services.notify import notify_group
 from facilities.services.waiting import notify_waiters
-from facilities.services.windows import booking_window, lottery_hold
+from facilities.services.windows import booking_window, held_block
 from groups.models import Group
 from groups.services import group_is_registered_on
 from kyodo_center.dates import hhmm, jdate, local_datetime
@@ -77,6 +81,52 @@ def _check_booking_rules(
     owner: str = BookingOwner.COUNTER,
 ) -> bool:
     """Check every rule; return whether the registered-group window applied."""
+    registered, _ = _check_rules(
+        request, now=now, exclude_booking_id=exclude_booking_id, owner=owner
+    )
+    return registered
+
+
+# What the room's day holds, read in one round trip once the room is locked: the first closure
+# that overlaps the period, the lottery round that holds the day (its block is checked below),
+# the first active booking in the way and, when nothing is in the way and a number is wanted,
+# the next 利用承認書 number (taken only then: a refusal costs no number).
+RULES_SQL = """
+SELECT closure_id, round_id, conflict_id,
+       CASE WHEN %(sequence)s::text IS NOT NULL AND closure_id IS NULL AND round_id IS NULL
+                 AND conflict_id IS NULL AND to_regclass(%(sequence)s::text) IS NOT NULL
+            THEN nextval(%(sequence)s::text::regclass) END
+FROM (
+    SELECT
+        (SELECT c.id FROM facilities_closure c
+          WHERE c.facility_id = %(facility)s AND c.date = %(day)s
+            AND (c.start_time IS NULL OR (c.start_time < %(end)s AND %(start)s < c.end_time))
+          ORDER BY c.start_time, c.id LIMIT 1) AS closure_id,
+        (SELECT r.id FROM facilities_lotteryround r
+          WHERE %(check_lottery)s AND r.facility_id = %(facility)s
+            AND r.target_month = %(month)s AND r.confirm_by >= %(today)s
+            AND NOT EXISTS (SELECT 1 FROM facilities_lotteryexcludedday e
+                            WHERE e.round_id = r.id AND e.day = %(day)s)
+          LIMIT 1) AS round_id,
+        (SELECT b.id FROM facilities_booking b
+          WHERE b.room_id = %(room)s AND b.status = 'active' AND b.period && %(period)s
+            AND b.id IS DISTINCT FROM %(exclude)s
+          ORDER BY b.period LIMIT 1) AS conflict_id
+    OFFSET 0  -- evaluated once, not again inside the CASE
+) AS found
+"""
+
+
+def _check_rules(
+    request: BookingRequest,
+    *,
+    now: dt.datetime,
+    exclude_booking_id: int | None = None,
+    owner: str = BookingOwner.COUNTER,
+    approval_number: bool = False,
+) -> tuple[bool, str | None]:
+    """Check every rule; return whether the registered-group window applied and, when
+    ``approval_number`` is asked for, the booking's 利用承認書 number."""
     room = request.room
     facility = room.facility
     if not room.is_active:
@@ -103,25 +153,50 @@ def _check_booking_rules(
     period = request.period
     if period.upper <= now:
         raise FacilityError("過去の時間は予約できません。")
-    # From here on the room is ours: a closure or another booking of it waits for our commit.
-    lock_rooms([room.pk])
-    for closure in Closure.objects.filter(facility=facility, date=request.day):
-        closed_from, closed_until = closure_interval(closure)
-        if closed_from < period.upper and period.lower < closed_until:
-            if closure.is_whole_day:
-                raise FacilityError(
-                    f"{jdate(request.day)}は休館日（{closure.get_kind_display()}）のため予約できません。"
-                )
-            raise FacilityError(
-                f"{jdate(request.day)} {hhmm(closure.start_time)}〜{hhmm(closure.end_time)}は"
-                f"休館（{closure.get_kind_display()}）のため予約できません。"
-            )
-
     today = timezone.localdate(now)
     window = booking_window(facility, today)
     registered = request.group is not None and group_is_registered_on(request.group, request.day)
     last_day = window.registered_until if registered else window.general_until
-    if request.day > last_day and not request.outside_booking_window:
+    outside_window = request.day > last_day and not request.outside_booking_window
+    # The centre's own events are booked before a lottery round opens; everything else waits
+    # until the round is over.
+    check_lottery = owner == BookingOwner.COUNTER and not request.outside_booking_window
+    sequence = None
+    if approval_number and not outside_window:
+        sequence = approval_sequence(now)
+
+    # From here on the room is ours: a closure or another booking of it waits for our commit.
+    lock_rooms([room.pk])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            RULES_SQL,
+            {
+                "facility": facility.pk,
+                "day": request.day,
+                "start": request.start_time,
+                "end": request.end_time,
+                "check_lottery": check_lottery,
+                "month": request.day.replace(day=1),
+                "today": today,
+                "room": room.pk,
+                "period": period,
+                "exclude": exclude_booking_id,
+                "sequence": sequence[1] if sequence else None,
+            },
+        )
+        closure_id, round_id, conflict_id, number = cursor.fetchone()
+
+    if closure_id is not None:
+        closure = Closure.objects.get(pk=closure_id)
+        if closure.is_whole_day:
+            raise FacilityError(
+                f"{jdate(request.day)}は休館日（{closure.get_kind_display()}）のため予約できません。"
+            )
+        raise FacilityError(
+            f"{jdate(request.day)} {hhmm(closure.start_time)}〜{hhmm(closure.end_time)}は"
+            f"休館（{closure.get_kind_display()}）のため予約できません。"
+        )
+    if outside_window:
         if registered:
             raise FacilityError(
                 f"{jdate(request.day)}は受付開始前です。登録団体は{jdate(last_day)}まで予約できます。"
@@ -130,14 +205,10 @@ def _check_booking_rules(
             f"{jdate(request.day)}は受付開始前です。一般の予約は{jdate(last_day)}まで、"
             f"登録団体は{jdate(window.registered_until)}まで受け付けています。"
         )
-    # The centre's own events are booked before a lottery round opens; everything else waits
-    # until the round is over.
-    if owner == BookingOwner.COUNTER and not request.outside_booking_window:
-        held = lottery_hold(
-            room=room, day=request.day, start=period.lower, end=period.upper, now=now
-        )
-        if held is not None:
-            lottery_round, block_name = held
+    if round_id is not None:
+        lottery_round = LotteryRound.objects.get(pk=round_id)
+        block_name = held_block(facility, request.day, period.lower, period.upper)
+        if block_name is not None:
             first_come = lottery_round.confirm_by + dt.timedelta(days=1)
             raise FacilityError(
                 f"{jdate(request.day)}の{block_name}は{lottery_round}の対象です"
@@ -145,22 +216,13 @@ def _check_booking_rules(
                 f"{jdate(lottery_round.applications_close_on)}）。抽選で埋まらなかった区分は"
                 f"{jdate(first_come)}から先着順で受け付けます。"
             )
-
-    conflict = _first_conflict(room, period, exclude_booking_id=exclude_booking_id)
-    if conflict is not None:
-        raise _conflict_error(conflict)
-    return registered
-
-
-def _first_conflict(
-    room: Room, period: DateTimeTZRange, *, exclude_booking_id: int | None = None
-) -> Booking | None:
-    bookings = Booking.objects.filter(
-        room=room, status=BookingStatus.ACTIVE, period__overlap=period
-    ).order_by("period")
-    if exclude_booking_id is not None:
-        bookings = bookings.exclude(pk=exclude_booking_id)
-    return bookings.first()
+    if conflict_id is not None:
+        raise _conflict_error(Booking.objects.select_related("room").get(pk=conflict_id))
+    if not approval_number:
+        return registered, None
+    if number is None:  # the year's first number, or a round that holds other blocks only
+        return registered, next_approval_number(now)
+    return registered, approval_number_text(sequence[0], number)
 
 
 def _conflict_error(conflict: Booking) -> BookingConflict:
@@ -208,16 +270,13 @@ def _check_and_lend_equipment(
 
 
 def _save_booking_or_refuse(booking: Booking) -> None:
-    """Insert/update inside a savepoint; the exclusion constraint decides a race."""
+    """Insert/update the booking. Every writer locks the room before it checks (the package
+    docstring), so the exclusion constraint only fires if some path did not (raw SQL, a bug):
+    then the whole transaction is refused with a general message. No savepoint around the
+    save: it would cost two round trips on every booking for a case that cannot happen."""
     try:
-        with transaction.atomic():
-            booking.save()
+        booking.save()
     except IntegrityError as error:
-        conflict = _first_conflict(
-            booking.room, booking.period, exclude_booking_id=booking.pk or None
-        )
-        if conflict is not None:
-            raise _conflict_error(conflict) from error
         raise BookingConflict("同じ部屋・同じ時間帯に別の予約があります。") from error
 
 
@@ -246,7 +305,12 @@ def insert_booking(
 
     ``registered_only``: online requests are for groups registered on the booking's day.
     ``series``: the 定期利用 (BookingSeries) the booking belongs to (services/series.py)."""
-    registered = _check_booking_rules(request, now=now, owner=owner)
+    registered, approval_number = _check_rules(
+        request,
+        now=now,
+        owner=owner,
+        approval_number=stage == BookingStage.CONFIRMED and owner == BookingOwner.COUNTER,
+    )
     if registered_only and not registered:
         raise FacilityError(
             f"{jdate(request.day)}は団体登録の有効期間外のため、オンラインでは予約できません。"
@@ -272,8 +336,8 @@ def insert_booking(
     if stage == BookingStage.CONFIRMED:
         booking.confirmed_at = now
         booking.confirmed_by = booking.created_by
-        if owner == BookingOwner.COUNTER:
-            booking.approval_number = next_approval_number(now)
+        if approval_number is not None:
+            booking.approval_number = approval_number
     _save_booking_or_refuse(booking)
     _check_and_lend_equipment(booking, request.equipment or {})
     return booking

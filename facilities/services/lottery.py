@@ -4,8 +4,8 @@ A round (LotteryRound) is created for each month by the daily job from the facil
 calendar (e.g. applications on the 1st–10th, draw on the 12th, confirmation by the 20th, for
 the month that the registered groups' booking window reaches); ward staff shift it in the
 admin. Until its confirmation deadline has passed, first-come bookings of its blocks are
-refused (services/windows.py: lottery_hold); then they open to registered groups, and later to
-everyone at the 1-month window, under the usual rules.
+refused (services/bookings.py RULES_SQL, services/windows.py held_block); then they open to
+registered groups, and later to everyone at the 1-month window, under the usual rules.
 
 Locks (the system's order, facilities/services/__init__.py, starts with the round):
 LotteryRound → … Booking(s) → Group → LotteryApplication → Room(s). An application takes its

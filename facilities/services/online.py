@@ -16,6 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+from django.db.models import Count, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from facilities.models import (
@@ -43,20 +45,28 @@ def online_cancel_deadline(booking: Booking) -> dt.date:
     )
 
 
+BOOKED_SECONDS = RawSQL(
+    "extract(epoch from upper(facilities_booking.period) - lower(facilities_booking.period))", []
+)
+
+
 def _check_group_limits(group: Group, request: BookingRequest, now: dt.datetime) -> None:
     """At most N future bookings a month and M hours a day per group (set by ward staff)."""
     month = DateTimeTZRange(*month_bounds(request.day), "[)")
+    day = DateTimeTZRange(*day_bounds(request.day), "[)")
+    # Both limits in one query: the month's count and the day's booked seconds.
     held = Booking.objects.filter(
         group=group, status=BookingStatus.ACTIVE, period__overlap=month, period__endswith__gt=now
+    ).aggregate(
+        count=Count("pk"),
+        seconds=Sum(BOOKED_SECONDS, filter=Q(period__overlap=day), default=0),
     )
-    if held.count() >= group.monthly_booking_limit:
+    if held["count"] >= group.monthly_booking_limit:
         raise FacilityError(
             f"{request.day.month}月の予約は1団体{group.monthly_booking_limit}件までです"
             "（仮予約と確定の合計）。ほかの予約を取り消すか、窓口にご相談ください。"
         )
-    day_start, day_end = day_bounds(request.day)
-    same_day = held.filter(period__overlap=DateTimeTZRange(day_start, day_end, "[)"))
-    minutes = sum((b.end - b.start).total_seconds() / 60 for b in same_day)
+    minutes = float(held["seconds"]) / 60
     asked = (request.period.upper - request.period.lower).total_seconds() / 60
     if minutes + asked > group.daily_booking_hours_limit * 60:
         raise FacilityError(

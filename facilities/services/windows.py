@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
-
-from facilities.models import Facility, LotteryRound, Room
+from facilities.models import Facility
 from kyodo_center.dates import add_months, local_datetime
 
 
@@ -39,30 +37,19 @@ def booking_window(facility: Facility, today: dt.date) -> BookingWindow:
     )
 
 
-def lottery_hold(
-    *, room: Room, day: dt.date, start: dt.datetime, end: dt.datetime, now: dt.datetime
-) -> tuple[LotteryRound, str] | None:
-    """The lottery round that keeps [start, end) of ``room`` on ``day`` from first-come booking
-    (with the block's name), or None.
-
-    A round holds the 午前/午後/夜間 blocks of its target month, except its excluded days, until
-    its confirmation deadline has passed; then they open first-come (services/lottery.py)."""
+def held_block(
+    facility: Facility, day: dt.date, start: dt.datetime, end: dt.datetime
+) -> str | None:
+    """The name of the first of the facility's blocks on ``day`` that [start, end) overlaps,
+    or None. A lottery round holds the 午前/午後/夜間 blocks of its target month, except its
+    excluded days, until its confirmation deadline has passed; then they open first-come
+    (services/lottery.py). A booking reads the round with its other checks
+    (services/bookings.py RULES_SQL) and asks this for the block."""
     from facilities.selectors import facility_blocks  # selectors import this module
 
-    lottery_round = (
-        LotteryRound.objects.filter(
-            facility_id=room.facility_id,
-            target_month=day.replace(day=1),
-            confirm_by__gte=timezone.localdate(now),
-        )
-        .exclude(excluded_days__day=day)
-        .first()
-    )
-    if lottery_round is None:
-        return None
-    for block in facility_blocks(room.facility):
+    for block in facility_blocks(facility):
         if local_datetime(day, block.start_time) < end and start < local_datetime(
             day, block.end_time
         ):
-            return lottery_round, block.name
+            return block.name
     return None

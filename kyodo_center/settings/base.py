@@ -93,6 +93,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff, operators and admin users reach no page but the sign-in ones before the second
+    # step: until then they are visitors, and a login redirect goes to the second step.
+    "accounts.middleware.SecondFactorMiddleware",
+    # The idle lock of staff sessions (IDLE_LOCK_MINUTES), after the second-factor gate; it also
+    # tells the sign-in log which request a password change or deactivation came from.
+    "accounts.idle.IdleLockMiddleware",
     # Who and from where (user, URL, client address) for the history rows of any change the
     # request makes; after authentication, so the user is known (read only at the first write).
     "kyodo_center.history.HistoryContextMiddleware",
@@ -151,13 +157,16 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and refuses further tries for a while (password guessing).
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, reading the user's roles in the same query as the user.
+    "accounts.backends.RoleLoadingBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Codes typed at the second step are kept out of axes' failure log, like passwords.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # The address a lockout (and the group-application limit) is counted on: REMOTE_ADDR, unless
 # CLIENT_IP_PROXY_COUNT proxies we run append to X-Forwarded-For (kyodo_center/client_ip.py).
 # django-ipware is not installed, so axes' own AXES_IPWARE_* settings would do nothing.
@@ -174,11 +183,16 @@ LOGOUT_REDIRECT_URL = "home"
 # public host name and WEBAUTHN_ORIGINS to its origin(s), e.g. https://kyodo.example.jp.
 OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
 OTP_WEBAUTHN_RP_NAME = "区民協働交流センター"
-OTP_WEBAUTHN_ALLOWED_ORIGINS = os.environ.get(
-    "WEBAUTHN_ORIGINS", "http://localhost:8000"
-).split(",")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = os.environ.get("WEBAUTHN_ORIGINS", "http://localhost:8000").split(
+    ","
+)
 # The authenticator app shows this name beside the code.
 OTP_TOTP_ISSUER = "区民協働交流センター"
+# A passkey is the second step after the password, never a login by itself (the password
+# step is where django-axes and the sign-in log start). Our helper names devices in Japanese
+# and, locally (DEBUG), accepts the address the page was opened at (any localhost port).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "accounts.passkeys.PasskeyHelper"
 
 # --- History (履歴) -----------------------------------------------------------------------------
 # Each tracked model's history table is written by triggers in the same statement as the change,
@@ -201,12 +215,21 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["kyodo_center.formats"]
 
 # --- Static files -----------------------------------------------------------------------------
-# Bootstrap comes from npm (package.json) and is served by whitenoise; nothing from a CDN.
+# Bootstrap, the Digital Agency's design tokens (DADS) and the Noto Sans JP font come from npm
+# (package.json) and are served by whitenoise; nothing from a CDN.
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    ("vendor/dads", BASE_DIR / "node_modules" / "@digital-go-jp" / "design-tokens" / "dist"),
+]
+# The font package is 80 MB of weights and formats: its own finder serves only the two weights
+# in WOFF2 the site uses (kyodo_center/staticfiles.py).
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "kyodo_center.staticfiles.NotoSansJPFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -250,6 +273,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day at the counter
+# Counted from the sign-in, not the last request (accounts.services.sessions.session_started).
+# A staff session that passed the second factor locks after this many minutes without a
+# request and asks for the password again (accounts.idle); 0 turns the lock off.
+IDLE_LOCK_MINUTES = int(os.environ.get("IDLE_LOCK_MINUTES", "15"))
 
 # Content Security Policy: no inline script or style anywhere; everything from our origin.
 CONTENT_SECURITY_POLICY = {

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from groups.models import ApplicationStatus, Group
-from tests.conftest import PASSWORD, login, serious_accessibility_violations
+from tests.conftest import login, serious_accessibility_violations
 from tests.groups.factories import PDF_BYTES, GroupFactory
 
 CHANGELIST = re.compile(r"/admin/groups/group/(\?.*)?$")
@@ -22,8 +22,8 @@ def private_media(settings, tmp_path):
 
 
 def field(page, label: str):
-    """A form field by its whole label; required fields carry crispy's trailing *."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
+    """A form field by its whole label; required fields carry the 必須 mark after it."""
+    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*(?:必須)?\s*$"))
 
 
 def fill_application(page) -> None:
@@ -56,10 +56,9 @@ def fill_application(page) -> None:
 
 
 def admin_login(page, base_url: str, username: str) -> None:
+    # The password and the second step on the login page, then the admin.
+    login(page, base_url, username)
     page.goto(f"{base_url}/admin/")
-    page.get_by_label("ユーザー名").fill(username)
-    page.get_by_label("パスワード").fill(PASSWORD)
-    page.locator('input[type="submit"]').click()
     page.wait_for_url(f"{base_url}/admin/")
 
 

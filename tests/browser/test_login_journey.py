@@ -1,10 +1,16 @@
-"""Journey: a counter clerk opens the home page, logs in and lands on the counter dashboard."""
+"""Journey: a counter clerk opens the home page, logs in with the password and the code of
+their authenticator app, and lands on the counter dashboard."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, serious_accessibility_violations
+from tests.conftest import (
+    PASSWORD,
+    pass_second_step,
+    serious_accessibility_violations,
+    totp_device,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,9 +24,13 @@ def test_counter_clerk_goes_from_home_to_counter(page, live_server, facility, co
     page.wait_for_url("**/accounts/login/")
     assert serious_accessibility_violations(page) == []
 
+    device = totp_device(counter_user)  # enrolled before (test_second_factor_journeys.py)
     page.get_by_label("ユーザー名").fill("madoguchi")
     page.get_by_label("パスワード").fill(PASSWORD)
     page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url("**/accounts/second-factor/")
+    assert serious_accessibility_violations(page) == []
+    pass_second_step(page, device)
     page.wait_for_url("**/counter/")
     assert "窓口 — " in page.locator("h1").inner_text()
     assert page.get_by_role("button", name="ログアウト（窓口 花子）").is_visible()

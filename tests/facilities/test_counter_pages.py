@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -216,6 +217,7 @@ def test_list_filters_by_booker_and_date(clerk, room1, room2, upcoming_day):
     assert bad.status_code == 400
 
 
+@pytest.mark.slow
 def test_grid_and_list_queries_stay_flat_with_10000_bookings(
     clerk, facility, room1, room2, projector, upcoming_day, django_assert_max_num_queries
 ):
@@ -293,3 +295,35 @@ def test_grid_shows_each_change_at_once(clerk, room1, registered_group, upcoming
     assert "ねりま子育てネットワーク" in body and "プロジェクター×1" in body
     Group.objects.filter(pk=registered_group.pk).update(name="ねりま子育て応援団")
     assert "ねりま子育て応援団" in clerk.get(url).content.decode()
+
+
+# --- The logged-in floor and the booking POST (issue 17) --------------------------------------
+def test_the_cached_grid_reads_the_session_the_user_and_the_versions_only(
+    clerk, room1, django_assert_max_num_queries
+):
+    """The floor of a counter page: the session, the user with its roles in one query
+    (accounts/backends.py) and the content versions; the facility and the table come from the
+    per-process cache kept under those versions."""
+    clerk.get("/counter/bookings/grid/")
+    with django_assert_max_num_queries(3):
+        assert clerk.get("/counter/bookings/grid/").status_code == 200
+
+
+def test_a_role_taken_away_counts_from_the_next_request(clerk, counter_user, room1):
+    """The roles are read with the user on every request, not kept: the next page is refused
+    (or, where a role change also ends the sessions, asks to sign in again)."""
+    assert clerk.get("/counter/bookings/grid/").status_code == 200
+    counter_user.groups.clear()
+    response = clerk.get("/counter/bookings/grid/")
+    assert response.status_code == 403 or response["Location"].startswith("/accounts/login/")
+
+
+def test_a_counter_booking_costs_a_fixed_number_of_queries(
+    clerk, room1, upcoming_day, projector, django_assert_max_num_queries
+):
+    """Session, user, facility, equipment, room; then the room lock, one query for closures,
+    lottery, overlaps and the 利用承認書 number, the insert (plus the test's savepoints)."""
+    with django_assert_max_num_queries(12):
+        response = clerk.post("/counter/bookings/new/", form_data(room1, upcoming_day))
+    assert response.status_code == 302
+    assert re.fullmatch(r"\d{4}-予-\d{5}", Booking.objects.get().approval_number)

@@ -62,6 +62,7 @@ def clock(monkeypatch: pytest.MonkeyPatch, settings) -> Clock:
     monkeypatch.setattr(timezone, "now", fixed)
     # Sessions last a working day; the tests move the clock by days without signing in again.
     settings.SESSION_COOKIE_AGE = 60 * 60 * 24 * 30
+    settings.IDLE_LOCK_MINUTES = 0  # and are idle for days without the screen locking
     return fixed
 
 

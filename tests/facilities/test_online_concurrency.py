@@ -57,6 +57,7 @@ def signed_in(live_server, user) -> tuple[str, str]:
     return f"sessionid={session}; csrftoken={csrf}", token
 
 
+@pytest.mark.usefixtures("one_crowd_at_a_time")
 def test_fifty_group_accounts_request_one_slot(live_server, room1):
     day = open_day(timezone.localdate() + dt.timedelta(days=10))
     sessions = []

@@ -14,7 +14,7 @@ from facilities.services.bookings import booking_create
 from facilities.services.closures import closure_ensure_year_end
 from kyodo_center.dates import add_months
 from tests.conftest import sign_in
-from tests.facilities.conftest import ask, bulk_bookings
+from tests.facilities.conftest import ask, bulk_bookings, open_day
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +128,7 @@ def test_full_width_date_in_the_address_is_understood(client, facility, upcoming
     assert response.status_code == 200
 
 
+@pytest.mark.slow
 def test_month_view_queries_stay_flat_from_100_to_10000_bookings(
     client, facility, room1, room2, django_assert_max_num_queries
 ):
@@ -159,6 +160,26 @@ def test_cached_month_view_shows_a_new_booking_at_once(
     assert "多目的室1 午前 一部予約あり" not in first
     booking_create(request=ask(room1, upcoming_day, "10:00", "11:00"))
     assert "多目的室1 午前 一部予約あり" in client.get(url).content.decode()
+
+
+def test_a_booking_on_another_day_leaves_the_day_page_as_it_was(
+    client, facility, room1, upcoming_day, django_assert_max_num_queries
+):
+    """Every booking changes the availability version, but a day page it did not touch is the
+    same page: found again by the digest of its data (no page built), with the same ETag, so
+    the browser's copy is still good. A booking on that day shows at once."""
+    url = f"/facilities/availability/{upcoming_day.isoformat()}/"
+    first = client.get(url)
+    booking_create(
+        request=ask(room1, open_day(upcoming_day + dt.timedelta(days=1)), "10:00", "11:00")
+    )
+    with django_assert_max_num_queries(2):  # the version and the digest
+        again = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    booking_create(request=ask(room1, upcoming_day, "10:00", "11:00"))
+    changed = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200
+    assert "10:00〜11:00" in changed.content.decode()
 
 
 def test_cached_views_follow_closures_and_cancellations(client, facility, room1, upcoming_day):

@@ -292,7 +292,8 @@ def test_public_lists_make_as_many_queries_with_1000_items_as_with_one(
     bulk_newsletters(counter_user, 99, start=1)  # 100 issues: 9 years of monthly issues and more
     with_many = queries_for(client, path)
     assert with_many == with_one, path
-    assert with_one <= 12, path
+    # The home page also shows today's ○△× on its first screen (6 queries, flat).
+    assert with_one <= (13 if path == "/" else 12), path
 
 
 # --- Closures and events link to their news -----------------------------------------------------

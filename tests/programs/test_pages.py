@@ -263,7 +263,7 @@ def test_staff_pages_are_for_counter_and_ward_staff_only(
     assert client.get(url).status_code == 302  # to the login page
     client.login(username="resident", password=PASSWORD)
     assert client.get(url).status_code == 403
-    client.login(username="madoguchi", password=PASSWORD)
+    sign_in(client, counter_user)
     assert client.get(url).status_code == 200
 
 

@@ -89,6 +89,7 @@ def history_triggers(table: str) -> set[str]:
         return {name for (name,) in cursor.fetchall()}
 
 
+@pytest.mark.slow  # runs migrations back and forth
 @pytest.mark.django_db(transaction=True)
 def test_rows_content_types_and_permissions_survive_the_move_to_the_resources_app():
     facility = Facility.objects.create(name="移行確認センター")
