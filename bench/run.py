@@ -11,6 +11,9 @@
    this 2-core machine) and drives every page with wrk (Debian package) for a bounded time,
    16 connections, then prints requests/s, p50/p95 latency, errors and the ratio of each
    page's throughput to /healthz measured in the same run, and each worker's peak memory.
+   The month and day views are driven three ways: a visitor without cookies (the page cache
+   answers), a returning visitor with a CSRF cookie, and "built" (a second gunicorn with no
+   cache at all, bench/nocache_settings.py: what the first visitor after a booking pays).
 4. The rush (a booking window opens): 30 s in which 64 connections read month and day views
    while 8 connections make online requests, each on days of its own; reads and writes p95,
    errors, double bookings (counted in the database afterwards) and the page cache's hit rate.
@@ -18,7 +21,8 @@
    ``Accept-Encoding: gzip``, and the 304 a conditional GET gets.
 6. Slow clients (bench/slow_clients.py): 50 slowloris connections against gunicorn, through
    deploy/nginx.conf and straight, while /healthz and a booking must answer within 1 s.
-7. Writes all of it as JSON under bench/results/ (gitignored).
+7. Prints each target (ratios, p95s, the rush, 304/gzip, slow clients) as met or MISSED, and
+   writes all of it as JSON under bench/results/ (gitignored).
 """
 
 from __future__ import annotations
@@ -556,6 +560,8 @@ def load_with_wrk(
 ) -> tuple[dict[str, Any], list[float]]:
     """gunicorn with production settings on loopback, each page then the booking POST driven
     by wrk; returns wrk's figures per page and each worker's peak memory."""
+    from django.utils.crypto import get_random_string
+
     from facilities.models import Booking
 
     cookie, csrf_token = clerk_session()
@@ -585,8 +591,13 @@ def load_with_wrk(
                 BENCH_TODAY=site.today.isoformat(),
                 BENCH_THREADS=str(args.threads),
             )
-            for name, path in site.pages.items():
-                headers = [f"Cookie: {cookie}"] if name in site.clerk_pages else []
+            # A returning resident's browser: the CSRF cookie of a form it opened once.
+            visitor = f"Cookie: csrftoken={get_random_string(32)}"
+            rows = [
+                (name, path, [f"Cookie: {cookie}"] if name in site.clerk_pages else [])
+                for name, path in site.pages.items()
+            ] + [(f"{name}_cookie", site.pages[name], [visitor]) for name in ("month", "day")]
+            for name, path, headers in rows:
                 run_wrk(  # warm-up: fills the caches and the connection pools
                     base + path,
                     duration=2,
@@ -641,6 +652,36 @@ def load_with_wrk(
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     return results, peaks
+
+
+def load_built_pages(
+    site: BenchSite, env: dict[str, str], args: argparse.Namespace
+) -> dict[str, Any]:
+    """The month and day views as the first visitor after a booking gets them: gunicorn with
+    bench/nocache_settings.py (no cache at all), so every request builds its page."""
+    port = free_port()
+    server = start_gunicorn(
+        {**env, "DJANGO_SETTINGS_MODULE": "bench.nocache_settings"},
+        port,
+        "--log-level",
+        "warning",
+        workers=args.workers,
+        start_new_session=True,
+    )
+    results: dict[str, Any] = {}
+    report = ROOT / "bench" / "report.lua"
+    try:
+        wait_until_up(port)
+        for name in ("month", "day"):
+            url = f"http://127.0.0.1:{port}{site.pages[name]}"
+            options = {"connections": args.connections, "threads": args.threads, "script": report}
+            run_wrk(url, duration=2, headers=[], **options)  # warm-up: connections, templates
+            results[f"{name}_built"] = run_wrk(url, duration=args.duration, headers=[], **options)
+            print(f"  {name}_built {results[f'{name}_built']['rps']:>8} req/s", flush=True)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return results
 
 
 # --- The rush, bytes on the wire --------------------------------------------------------------
@@ -968,6 +1009,7 @@ def report(
         "slow_clients": slow_clients,
         "total_seconds": round(time.monotonic() - started, 1),
     }
+    summary["targets"] = issue_targets(summary)
     print_table(summary)
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -989,6 +1031,7 @@ def main() -> None:
     lottery = measure_lottery_draw(site.today)
     print(f"  {describe_lottery(lottery)}", flush=True)
     results, peaks = load_with_wrk(site, env, args)
+    results.update(load_built_pages(site, env, args))
     free_days = free_day_offsets(site)
     rush = measure_rush(site, env, args, free_days[:-SLOW_CLIENT_DAYS])
     wire = measure_wire_bytes(site, env)
@@ -1052,7 +1095,68 @@ def print_table(summary: dict[str, Any]) -> None:
     print_rush(summary["rush"])
     print_wire_bytes(summary["wire_bytes"])
     print_slow_clients(summary["slow_clients"])
+    print_targets(summary["targets"])
     print(f"\ntotal time: {summary['total_seconds']} s")
+
+
+def issue_targets(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each speed target of the bench against what this run measured."""
+    pages, rush = summary["pages"], summary["rush"]
+    large = summary["queries"]["large"]
+    slow = summary["slow_clients"]["nginx"]
+    wire = summary["wire_bytes"]
+
+    def ratio(name: str, least: float) -> dict[str, Any]:
+        value = pages[name]["ratio_to_healthz"]
+        return {"target": f"{name} ≥ {least}× healthz", "measured": value, "met": value >= least}
+
+    def p95(name: str, data: dict[str, Any], below: float) -> dict[str, Any]:
+        value = data["p95_ms"]
+        return {"target": f"{name} p95 < {below} ms", "measured": value, "met": value < below}
+
+    slow_late = slow["healthz"]["late_or_failed"] + slow["booking"]["late_or_failed"]
+    return [
+        ratio("month_built", 0.25),
+        ratio("day_built", 0.4),
+        {
+            "target": f"month built in-process ≤ 5 ms at {large['bookings']} bookings",
+            "measured": large["month_uncached_ms"],
+            "met": large["month_uncached_ms"] <= 5,
+        },
+        ratio("month_cookie", 0.6),
+        ratio("day_cookie", 0.6),
+        ratio("grid", 0.25),
+        p95("booking_post", pages["booking_post"], 100),
+        p95("online_post", pages["online_post"], 100),
+        p95("rush reads", rush["reads"], 100),
+        p95("rush writes", rush["writes"], 250),
+        {
+            "target": "rush: no errors, no double booking",
+            "measured": f"{rush['errors']} errors, {rush['double_bookings']} double",
+            "met": rush["errors"] == 0 and rush["double_bookings"] == 0,
+        },
+        {
+            "target": "304 on an unchanged page, gzip on the wire",
+            "measured": ", ".join(
+                f"{name} {data['conditional_status']}" + (" gzip" if data["compressed"] else "")
+                for name, data in wire.items()
+            ),
+            "met": all(d["conditional_status"] == 304 and d["compressed"] for d in wire.values()),
+        },
+        {
+            "target": "50 slow clients: healthz and a booking within 1 s (nginx)",
+            "measured": f"{slow_late} late or failed",
+            "met": slow_late == 0,
+        },
+    ]
+
+
+def print_targets(targets: list[dict[str, Any]]) -> None:
+    print("\ntargets")
+    width = max(len(row["target"]) for row in targets) + 2
+    for row in targets:
+        mark = "met" if row["met"] else "MISSED"
+        print(f"  {row['target']:<{width}}{row['measured']!s:>24}  {mark}")
 
 
 def print_rush(rush: dict[str, Any]) -> None:

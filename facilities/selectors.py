@@ -9,14 +9,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import cache
-from django.db import connection
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONObject
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -28,7 +24,6 @@ from facilities.models import (
     BookingStage,
     BookingStatus,
     Closure,
-    DisplayBlock,
     EquipmentLoan,
     Facility,
     LotteryApplication,
@@ -45,6 +40,7 @@ from facilities.services.windows import BookingWindow, booking_window
 from kyodo_center.cache import CACHE_SECONDS
 from kyodo_center.dates import day_bounds, jdate, local_datetime
 from kyodo_center.holidays import add_business_days, holidays_between
+from kyodo_center.prepared import prepared_cursor
 
 
 @dataclass(frozen=True)
@@ -198,29 +194,27 @@ def facility_blocks(facility: Facility) -> list[Block]:
     return configured or [Block(*block) for block in DEFAULT_BLOCKS]
 
 
-ROOM_FIELDS = {f.attname: f.attname for f in Room._meta.concrete_fields}
+# Each facility with its active rooms and its display blocks as JSON arrays. Plain SQL: the
+# ORM's compilation of the same query cost more than the two round trips it saves.
+FACILITIES_SQL = """
+SELECT f.*,
+       (SELECT coalesce(json_agg(r ORDER BY r.sort_order, r.id), '[]')
+          FROM facilities_room r WHERE r.facility_id = f.id AND r.is_active) AS room_rows,
+       (SELECT coalesce(json_agg(json_build_object('name', b.name, 'start', b.start_time,
+                                                   'end', b.end_time)
+                                 ORDER BY b.start_time, b.id), '[]')
+          FROM facilities_displayblock b WHERE b.facility_id = f.id) AS block_rows
+FROM facilities_facility f
+ORDER BY f.id
+"""
 
 
 def facilities_with_rooms_and_blocks() -> tuple[
     list[Facility], dict[int, list[Room]], dict[int, list[Block]]
 ]:
     """Every facility, its active rooms and its display blocks (``facility_blocks``), in one
-    query: the rooms and blocks come as JSON arrays (a prefetch is two more round trips and
-    most of the Python time of a day page)."""
-    facilities = list(
-        Facility.objects.annotate(
-            room_rows=ArraySubquery(
-                Room.objects.filter(facility=OuterRef("pk"), is_active=True)
-                .order_by("sort_order", "pk")
-                .values(row=JSONObject(**ROOM_FIELDS))
-            ),
-            block_rows=ArraySubquery(
-                DisplayBlock.objects.filter(facility=OuterRef("pk"))
-                .order_by("start_time", "pk")
-                .values(row=JSONObject(name="name", start="start_time", end="end_time"))
-            ),
-        )
-    )
+    query (a prefetch is two more round trips and most of the Python time of a day page)."""
+    facilities = list(Facility.objects.raw(FACILITIES_SQL))
     rooms_of = {f.pk: [Room(**row, facility=f) for row in f.room_rows] for f in facilities}
     blocks_of = {
         f.pk: [
@@ -350,12 +344,22 @@ def _availability(
     range_start, _ = day_bounds(first_day)
     _, range_end = day_bounds(last_day)
     closures_by_day: dict[tuple[int, dt.date], list[Closure]] = defaultdict(list)
-    # With the news item a closure links to (the day view names it), in the same query.
-    for closure in (
-        Closure.objects.filter(facility__in=facilities, date__gte=first_day, date__lte=last_day)
-        .select_related("news_item")
-        .defer("news_item__body")
-    ):
+    closures = list(
+        Closure.objects.raw(
+            "SELECT * FROM facilities_closure WHERE facility_id = ANY(%s)"
+            " AND date BETWEEN %s AND %s ORDER BY date, start_time, id",
+            [[f.pk for f in facilities], first_day, last_day],
+        )
+    )
+    # The news items closures link to (the day view names them): one more query, only then.
+    linked = {closure.news_item_id for closure in closures if closure.news_item_id}
+    if linked:
+        news_item = Closure._meta.get_field("news_item").related_model
+        items = news_item._default_manager.defer("body").in_bulk(linked)
+        for closure in closures:
+            if closure.news_item_id:
+                closure.news_item = items.get(closure.news_item_id)
+    for closure in closures:
         closures_by_day[(closure.facility_id, closure.date)].append(closure)
     booked_by_room_day: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
     states: dict[tuple[int, dt.date, int], BlockState] = {}
@@ -517,7 +521,7 @@ def block_states(
         for closure in closures:
             closure_facilities.append(facility_id)
             closure_ranges.append(DateTimeTZRange(*closure_interval(closure), "[)"))
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             BLOCK_STATES_SQL,
             {
@@ -580,7 +584,7 @@ def availability_digest(*, first_day: dt.date, last_day: dt.date) -> str:
     query): equal digests, equal pages (for the same day and address)."""
     range_start, _ = day_bounds(first_day)
     _, range_end = day_bounds(last_day)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             AVAILABILITY_DIGEST_SQL,
             {
@@ -1135,6 +1139,17 @@ def group_lottery_application_or_404(*, group_id: int, pk: int) -> LotteryApplic
     )
 
 
+LOTTERY_DAYS_SQL = """
+SELECT r.*,
+       ARRAY(SELECT e.day FROM facilities_lotteryexcludedday e WHERE e.round_id = r.id)
+           AS excluded,
+       EXISTS(SELECT 1 FROM facilities_lotterydraw d WHERE d.round_id = r.id) AS drawn
+FROM facilities_lotteryround r
+WHERE r.facility_id = ANY(%(facilities)s) AND r.target_month >= %(first_month)s
+  AND r.target_month <= %(last)s AND r.confirm_by >= %(today)s
+"""
+
+
 def lottery_days(
     *, facility_ids: list[int], first_day: dt.date, last_day: dt.date, now: dt.datetime
 ) -> dict[tuple[int, dt.date], tuple[LotteryRound, str]]:
@@ -1142,14 +1157,16 @@ def lottery_days(
     month less its excluded days). One query (rounds with their excluded days' list)."""
     today = timezone.localdate(now)
     marks: dict[tuple[int, dt.date], tuple[LotteryRound, str]] = {}
-    rounds = LotteryRound.objects.filter(
-        facility_id__in=facility_ids,
-        target_month__gte=first_day.replace(day=1),
-        target_month__lte=last_day,
-        confirm_by__gte=today,
-    ).annotate(
-        excluded=ArrayAgg("excluded_days__day", filter=Q(excluded_days__isnull=False)),
-        drawn=Exists(LotteryDraw.objects.filter(round=OuterRef("pk"))),
+    # Plain SQL: every availability page asks, and the ORM's compilation of this query cost
+    # more than running it.
+    rounds = LotteryRound.objects.raw(
+        LOTTERY_DAYS_SQL,
+        {
+            "facilities": list(facility_ids),
+            "first_month": first_day.replace(day=1),
+            "last": last_day,
+            "today": today,
+        },
     )
     for lottery_round in rounds:
         phase = lottery_round.phase(now, drawn=lottery_round.drawn)

@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
 
+from kyodo_center.prepared import prepared_cursor
+
 CACHE_SECONDS = 600
 
 
@@ -43,7 +45,7 @@ def content_versions(*names: str) -> tuple[int, ...]:
     row with a higher number, and never equal to a version the name had before its row was
     lost (the sequence only grows), so no page cached under an old version comes back.
     """
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             "SELECT wanted.name, coalesce(v.version, -(SELECT last_value "
             "FROM kyodo_content_version_seq)) "
@@ -221,22 +223,21 @@ def public_page_cache(
                 return _public_response(request, cached)
             PAGE_CACHE_COUNTS["misses"] += 1
             digest_key = None
-            if digest is not None and (data_digest := digest(request, *args, **kwargs)):
-                # The versions' part of the key replaced by the digest of the data.
-                same_key = ":".join([*key.split(":")[:4], "digest", data_digest])
-                same = cache.get(same_key)
-                if same is not None:
-                    PAGE_CACHE_COUNTS["revalidated"] += 1
-                    cache.set(key, same, timeout=CACHE_SECONDS)
-                    cache.touch(same_key, timeout=CACHE_SECONDS)
-                    return _public_response(request, same)
-                # Built from one snapshot with its digest read again: a page is kept under the
-                # digest of exactly the data it was built from.
+            if digest is not None:
+                # The digest and, when no page was built from the same data, the page: from
+                # one snapshot, so a page is kept under the digest of exactly the data it was
+                # built from (and the digest is read once).
                 with _one_snapshot():
-                    data_digest = digest(request, *args, **kwargs)
+                    if data_digest := digest(request, *args, **kwargs):
+                        # The versions' part of the key replaced by the digest of the data.
+                        digest_key = ":".join([*key.split(":")[:4], "digest", data_digest])
+                        same = cache.get(digest_key)
+                        if same is not None:
+                            PAGE_CACHE_COUNTS["revalidated"] += 1
+                            cache.set(key, same, timeout=CACHE_SECONDS)
+                            cache.touch(digest_key, timeout=CACHE_SECONDS)
+                            return _public_response(request, same)
                     response = _rendered(view(request, *args, **kwargs))
-                if data_digest:
-                    digest_key = ":".join([*key.split(":")[:4], "digest", data_digest])
             else:
                 response = _rendered(view(request, *args, **kwargs))
             if (

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
@@ -45,6 +45,7 @@ from groups.models import Group
 from groups.services import group_is_registered_on
 from kyodo_center.dates import hhmm, jdate, local_datetime
 from kyodo_center.history import records_actor
+from kyodo_center.prepared import prepared_cursor
 
 
 @dataclass
@@ -167,7 +168,7 @@ def _check_rules(
 
     # From here on the room is ours: a closure or another booking of it waits for our commit.
     lock_rooms([room.pk])
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             RULES_SQL,
             {
