@@ -145,6 +145,11 @@ def _public_response(request: HttpRequest, entry: Entry) -> HttpResponse:
     return response
 
 
+def _routed(response: HttpResponse, route: tuple[str, Sequence[str], int | None]) -> HttpResponse:
+    response._public_page_route = route  # type: ignore[attr-defined]
+    return response
+
+
 def _rendered(response: HttpResponse) -> HttpResponse:
     if hasattr(response, "render") and not response.is_rendered:
         response.render()  # class-based views answer with a lazy TemplateResponse
@@ -169,6 +174,101 @@ def _one_snapshot() -> Iterator[None]:
             yield
     finally:
         raw.isolation_level = previous
+
+
+def _address(request: HttpRequest) -> str:
+    # Hashed: addresses may be long or hold characters no cache key allows. With the host: a
+    # feed holds absolute links.
+    return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+
+
+def _page_key(
+    request: HttpRequest, address: str, versions: Sequence[str], seconds_bucket: int | None
+) -> str:
+    bucket = int(time.time() // seconds_bucket) if seconds_bucket else 0
+    return ":".join(
+        [
+            "public-page",
+            address,
+            timezone.localdate().isoformat(),
+            str(bucket),
+            *map(str, request_versions(request, *versions)),
+        ]
+    )
+
+
+def _serves_cached_pages(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and not any(
+        name in request.COOKIES for name in page_changing_cookies()
+    )
+
+
+# What PublicPageMiddleware keeps per address: the versions and clock bucket the page's key is
+# made of, and the headers the middleware below it added to the page (CSP, X-Frame-Options,
+# Content-Language, Vary), so that a page it answers carries them too.
+ROUTE_PREFIX = "public-route:"
+# Headers that belong to one response, not to the page: set again for each answer.
+PER_RESPONSE_HEADERS = frozenset(
+    name.lower()
+    for name in (
+        "Content-Length",
+        "Content-Encoding",
+        "Content-Type",
+        "ETag",
+        "Cache-Control",
+        "Set-Cookie",
+        "Date",
+        "Vary",
+        *KEPT_HEADERS,
+    )
+)
+
+
+class PublicPageMiddleware:
+    """Answers a cached public page before the rest of the middleware runs.
+
+    The sessions, CSRF, authentication, second-factor, idle-lock, history, messages and CSP
+    middleware have nothing to do for a visitor who sends none of ``page_changing_cookies``
+    and gets a page found in the cache (``public_page_cache``): this answers it right after
+    the security and static-file middleware, from the same key (the same content versions,
+    one query), with the headers the full stack gave that page. Anything else (no page in
+    the cache yet, a changed version, a signed-in visitor) goes through the whole stack.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _serves_cached_pages(request):
+            address = _address(request)
+            route = cache.get(ROUTE_PREFIX + address)
+            if route is not None:
+                versions, seconds_bucket, headers = route
+                entry = cache.get(_page_key(request, address, versions, seconds_bucket))
+                if entry is not None:
+                    PAGE_CACHE_COUNTS["hits"] += 1
+                    response = _public_response(request, entry)
+                    for name, value in headers.items():
+                        if name.lower() == "vary":
+                            patch_vary_headers(response, [v.strip() for v in value.split(",")])
+                        elif name not in response:
+                            response[name] = value
+                    if response.status_code == 200:  # as CommonMiddleware sets it below
+                        response["Content-Length"] = str(len(response.content))
+                    return response
+        response = self.get_response(request)
+        route = getattr(response, "_public_page_route", None)
+        if route is not None and response.status_code == 200:
+            address, versions, seconds_bucket = route
+            headers = {
+                name: value
+                for name, value in response.items()
+                if name.lower() not in PER_RESPONSE_HEADERS or name.lower() == "vary"
+            }
+            cache.set(
+                ROUTE_PREFIX + address, (versions, seconds_bucket, headers), timeout=CACHE_SECONDS
+            )
+        return response
 
 
 def public_page_cache(
@@ -201,26 +301,16 @@ def public_page_cache(
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method not in ("GET", "HEAD") or any(
-                name in request.COOKIES for name in page_changing_cookies()
-            ):
+            if not _serves_cached_pages(request):
                 return view(request, *args, **kwargs)
-            bucket = int(time.time() // seconds_bucket) if seconds_bucket else 0
-            key = ":".join(
-                [
-                    "public-page",
-                    # Hashed: addresses may be long or hold characters no cache key allows.
-                    # With the host: a feed holds absolute links.
-                    hashlib.sha256(request.build_absolute_uri().encode()).hexdigest(),
-                    timezone.localdate().isoformat(),
-                    str(bucket),
-                    *map(str, request_versions(request, *versions)),
-                ]
-            )
+            address = _address(request)
+            key = _page_key(request, address, versions, seconds_bucket)
+            # What PublicPageMiddleware needs to answer this address from the cache next time.
+            route = (address, versions, seconds_bucket)
             cached = cache.get(key)
             if cached is not None:
                 PAGE_CACHE_COUNTS["hits"] += 1
-                return _public_response(request, cached)
+                return _routed(_public_response(request, cached), route)
             PAGE_CACHE_COUNTS["misses"] += 1
             digest_key = None
             if digest is not None:
@@ -236,7 +326,7 @@ def public_page_cache(
                             PAGE_CACHE_COUNTS["revalidated"] += 1
                             cache.set(key, same, timeout=CACHE_SECONDS)
                             cache.touch(digest_key, timeout=CACHE_SECONDS)
-                            return _public_response(request, same)
+                            return _routed(_public_response(request, same), route)
                     response = _rendered(view(request, *args, **kwargs))
             else:
                 response = _rendered(view(request, *args, **kwargs))
@@ -246,6 +336,8 @@ def public_page_cache(
                 and not response.cookies
                 and not request.user.is_authenticated
                 and not response.has_header("Content-Encoding")
+                # A page that used a CSRF token holds a secret of this visitor's.
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             ):
                 entry: Entry = (
                     response.content,
@@ -258,7 +350,7 @@ def public_page_cache(
                 cache.set(key, entry, timeout=CACHE_SECONDS)
                 if digest_key is not None:
                     cache.set(digest_key, entry, timeout=CACHE_SECONDS)
-                return _public_response(request, entry)
+                return _routed(_public_response(request, entry), route)
             return response
 
         return wrapper

@@ -89,3 +89,49 @@ def test_the_events_feed_is_cached_and_revalidated(client, facility, room1):
         client.get("/programs/events.ics", headers={"If-None-Match": feed["ETag"]}).status_code
         == 304
     )
+
+
+def test_a_page_answered_early_carries_the_headers_of_the_whole_stack(client, facility):
+    """The second visit is answered by PublicPageMiddleware, before the sessions, CSRF,
+    messages and CSP middleware: it must still say everything the first answer said."""
+    url = "/facilities/availability/"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    again = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert again.content == first.content
+    for name in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Content-Language",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Content-Type",
+        "Content-Encoding",
+        "Content-Length",
+        "Cache-Control",
+        "ETag",
+    ):
+        assert again[name] == first[name], name
+    vary = [value.strip() for value in again["Vary"].split(",")]
+    assert sorted(vary) == sorted(value.strip() for value in first["Vary"].split(","))
+    assert len(vary) == len(set(vary))
+
+
+def test_a_page_that_hands_out_a_csrf_token_is_never_cached(rf, db):
+    """A CSRF token in a page is the visitor's secret: the next visitor must not get it."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    from kyodo_center.cache import public_page_cache
+
+    @public_page_cache("programs")
+    def form_page(request):
+        return HttpResponse(f"<form>{get_token(request)}</form>" + " " * 600)
+
+    pages = []
+    for _ in range(2):
+        request = rf.get("/a-form/")
+        request.user = AnonymousUser()
+        pages.append(form_page(request).content)
+    assert pages[0] != pages[1]

@@ -88,6 +88,9 @@ MIDDLEWARE = [
     "kyodo_center.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A cached public page for a visitor without a session: answered here, before the rest
+    # (kyodo_center.cache; everything else goes on down).
+    "kyodo_center.cache.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
