@@ -381,3 +381,26 @@ def test_logging_out_is_one_click_on_staff_pages_and_in_the_admin(client, ward_u
     ):
         body = client.get(path).content.decode()
         assert re.search(rf'<form[^>]+method="post"[^>]+action="{action}"', body), path
+
+
+def test_a_session_row_past_its_expiry_no_longer_signs_in(client, counter_user):
+    """accounts.sessions reads the row with its own statement: an expired row is not a
+    session, as with Django's engine."""
+    from django.utils import timezone
+
+    sign_in(client, counter_user)
+    assert client.get("/counter/").status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert client.get("/counter/").status_code == 302
+
+
+def test_the_session_engine_must_keep_sessions_in_the_database(settings):
+    from accounts.checks import sessions_live_in_the_database
+
+    assert sessions_live_in_the_database() == []
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    assert sessions_live_in_the_database() == []
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    assert [error.id for error in sessions_live_in_the_database()] == ["accounts.E001"]
