@@ -241,7 +241,7 @@ def measure_in_process(pages: dict[str, str], clerk_pages: set[str]) -> dict[str
             raise SystemExit(f"{path} answered {response.status_code}")
         result["queries"][name] = len(queries)
     timings = []
-    for _ in range(15):
+    for _ in range(30):
         cache.clear()
         started = time.perf_counter()
         anonymous.get(pages["month"])
@@ -474,23 +474,26 @@ def bench_site_group(today: dt.date) -> Any:
 
 
 def add_full_size_bookings(total: int, last_day: dt.date) -> None:
-    """Step 2: older bookings, going back in time from ``last_day``, up to ``total``; then
-    fresh planner statistics."""
-    from django.db import connection
-
+    """Step 2: older bookings, going back in time from ``last_day``, up to ``total`` (planner
+    statistics follow in measure_data_step)."""
     from facilities.models import Booking
 
     remaining = total - Booking.objects.count()
     if remaining > 0:
         add_bookings(remaining, last_day)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def measure_data_step(site: BenchSite) -> dict[str, Any]:
-    """Each page's queries and the uncached month view, in-process, at the current size."""
+    """Each page's queries and the uncached month view, in-process, at the current size.
+
+    First VACUUM (ANALYZE), as autovacuum leaves a database in use: fresh planner statistics
+    and no rows just loaded whose visibility every first read would have to settle."""
+    from django.db import connection
+
     from facilities.models import Booking
 
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
     measured = measure_in_process(site.pages, site.clerk_pages)
     measured["bookings"] = Booking.objects.count()
     print(f"  {measured['bookings']:>7} bookings: queries {measured['queries']}", flush=True)
