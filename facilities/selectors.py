@@ -453,47 +453,29 @@ def _availability(
     return result
 
 
-# Per room, block and day: the seconds of the block that closures cover, and that closures
-# and active bookings together cover (each union counted once), for blocks that have any.
-# The month's bookings come from one scan of the range (a booking counts on the day it starts,
-# as on the day view), joined to the blocks in memory.
+# Per room, day and block: the seconds of the block that active bookings cover, from the
+# bookings' generated local day and seconds (models.Booking) through one index-only scan. Active
+# bookings of one room never overlap (the exclusion constraint), so the sum of their parts is
+# the length they cover. On days with a closure, the parts themselves come too: the union with
+# the closed times is worked out in Python (closures are few).
 # (A SELECT first, not WITH: pghistory adds its context to any other statement.)
 BLOCK_STATES_SQL = """
-SELECT * FROM (
-    WITH cells AS MATERIALIZED (
-        SELECT rb.room_id, rb.facility_id, rb.i, d.day::date AS day,
-               tstzrange((d.day::date + rb.s) AT TIME ZONE %(zone)s,
-                         (d.day::date + rb.e) AT TIME ZONE %(zone)s, '[)') AS block
-        FROM unnest(%(rooms)s::bigint[], %(facilities)s::bigint[], %(indexes)s::int[],
-                    %(starts)s::time[], %(ends)s::time[]) AS rb(room_id, facility_id, i, s, e)
-        CROSS JOIN generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS d(day)
-    ), booked AS MATERIALIZED (
-        SELECT b.room_id, b.period, (lower(b.period) AT TIME ZONE %(zone)s)::date AS day
-        FROM facilities_booking b
-        WHERE b.room_id = ANY(%(rooms)s::bigint[]) AND b.status = 'active'
-          AND b.period && tstzrange(%(first)s::date::timestamp AT TIME ZONE %(zone)s,
-                                    (%(last)s::date + 1)::timestamp AT TIME ZONE %(zone)s, '[)')
-    ), parts AS (
-        SELECT c.room_id, c.day, c.i, c.block, b.period * c.block AS part, false AS closed
-        FROM cells c
-        JOIN booked b ON b.room_id = c.room_id AND b.day = c.day AND b.period && c.block
-        UNION ALL
-        SELECT c.room_id, c.day, c.i, c.block, x.closed_range * c.block, true
-        FROM cells c
-        JOIN unnest(%(closure_facilities)s::bigint[], %(closure_ranges)s::tstzrange[])
-             AS x(facility_id, closed_range)
-          ON x.facility_id = c.facility_id AND x.closed_range && c.block
-    )
-    SELECT room_id, day, i,
-           extract(epoch FROM upper(block) - lower(block)),
-           (SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0)
-              FROM unnest(range_agg(part) FILTER (WHERE closed)) AS r),
-           (SELECT coalesce(sum(extract(epoch FROM upper(r) - lower(r))), 0)
-              FROM unnest(range_agg(part)) AS r)
-    FROM parts
-    GROUP BY room_id, day, i, block
-) AS states
+SELECT b.room_id, b.local_day, rb.i,
+       sum(least(b.end_second, rb.e) - greatest(b.start_second, rb.s)),
+       array_agg(greatest(b.start_second, rb.s)) FILTER (WHERE b.local_day = ANY(%(closed)s)),
+       array_agg(least(b.end_second, rb.e)) FILTER (WHERE b.local_day = ANY(%(closed)s))
+FROM facilities_booking b
+JOIN unnest(%(rooms)s::bigint[], %(indexes)s::int[], %(starts)s::int[], %(ends)s::int[])
+     AS rb(room_id, i, s, e)
+  ON rb.room_id = b.room_id AND b.start_second < rb.e AND b.end_second > rb.s
+WHERE b.room_id = ANY(%(room_ids)s::bigint[]) AND b.status = 'active'
+  AND b.local_day BETWEEN %(first)s AND %(last)s
+GROUP BY b.room_id, b.local_day, rb.i
 """
+
+
+def seconds_of_day(time: dt.time) -> int:
+    return time.hour * 3600 + time.minute * 60 + time.second
 
 
 def block_states(
@@ -505,50 +487,59 @@ def block_states(
 ) -> dict[tuple[int, dt.date, int], BlockState]:
     """(room, day, block index) → state, for the blocks where something is booked or closed
     (the others are ○), as ``block_state`` decides it, in one query."""
-    rooms, room_facilities, indexes, starts, ends = [], [], [], [], []
+    facility_of: dict[int, int] = {}
+    rooms, indexes, starts, ends = [], [], [], []
     for facility_id, facility_rooms in rooms_of.items():
         for room in facility_rooms:
+            facility_of[room.pk] = facility_id
             for i, block in enumerate(blocks_of[facility_id]):
                 rooms.append(room.pk)
-                room_facilities.append(facility_id)
                 indexes.append(i)
-                starts.append(block.start_time)
-                ends.append(block.end_time)
+                starts.append(seconds_of_day(block.start_time))
+                ends.append(seconds_of_day(block.end_time))
     if not rooms:
         return {}
-    closure_facilities, closure_ranges = [], []
-    for (facility_id, _), closures in closures_by_day.items():
-        for closure in closures:
-            closure_facilities.append(facility_id)
-            closure_ranges.append(DateTimeTZRange(*closure_interval(closure), "[)"))
     with prepared_cursor() as cursor:
         cursor.execute(
             BLOCK_STATES_SQL,
             {
-                "zone": settings.TIME_ZONE,
                 "rooms": rooms,
-                "facilities": room_facilities,
+                "room_ids": list(facility_of),
                 "indexes": indexes,
                 "starts": starts,
                 "ends": ends,
                 "first": first_day,
                 "last": last_day,
-                "closure_facilities": closure_facilities,
-                "closure_ranges": closure_ranges,
+                "closed": sorted({day for _, day in closures_by_day}),
             },
         )
         rows = cursor.fetchall()
-    states = {}
-    for room_id, day, i, length, closed, unavailable in rows:
-        if closed >= length:
-            state = CLOSED
-        elif not unavailable:
-            state = FREE
-        elif unavailable >= length:
-            state = FULL
-        else:
-            state = PARTLY
-        states[(room_id, day, i)] = state
+    states: dict[tuple[int, dt.date, int], BlockState] = {}
+    parts_on_closed_days: dict[tuple[int, dt.date, int], list[tuple[int, int]]] = {}
+    for room_id, day, i, booked, part_starts, part_ends in rows:
+        if (facility_of[room_id], day) in closures_by_day:
+            parts_on_closed_days[(room_id, day, i)] = list(zip(part_starts, part_ends, strict=True))
+            continue
+        block = blocks_of[facility_of[room_id]][i]
+        length = seconds_of_day(block.end_time) - seconds_of_day(block.start_time)
+        states[(room_id, day, i)] = FULL if booked >= length else PARTLY
+    for (facility_id, day), closures in closures_by_day.items():
+        closed = [closure_interval(closure) for closure in closures]
+        midnight = local_datetime(day, dt.time(0))
+        for room in rooms_of.get(facility_id, []):
+            for i, block in enumerate(blocks_of[facility_id]):
+                booked = [
+                    (midnight + dt.timedelta(seconds=a), midnight + dt.timedelta(seconds=b))
+                    for a, b in parts_on_closed_days.get((room.pk, day, i), [])
+                ]
+                state = block_state(
+                    local_datetime(day, block.start_time),
+                    local_datetime(day, block.end_time),
+                    closed,
+                    booked,
+                )
+                if state is not FREE:
+                    states[(room.pk, day, i)] = state
     return states
 
 

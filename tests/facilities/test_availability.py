@@ -149,3 +149,72 @@ def test_day_view_gives_free_ranges_per_room(facility, room1, booking_day):
 
 def test_block_states_have_distinct_symbols():
     assert [s.symbol for s in (FREE, PARTLY, FULL, CLOSED)] == ["○", "△", "×", "休館"]
+
+
+def test_the_month_agrees_with_the_day_view_after_bookings_move_and_cancel(
+    facility, room1, booking_day
+):
+    """The month's cells come from the bookings' generated local day and seconds, the day
+    view's from their periods: after bookings are made, moved and cancelled around closures,
+    both say the same for every room, block and day."""
+    import random
+
+    from facilities.models import Room
+    from facilities.services.bookings import booking_cancel, booking_update
+    from facilities.services.common import FacilityError
+
+    rooms = list(Room.objects.filter(facility=facility, is_active=True))
+    days = [booking_day + dt.timedelta(days=n) for n in range(8)]
+    Closure.objects.create(
+        facility=facility,
+        date=days[2],
+        start_time=dt.time(10),
+        end_time=dt.time(14),
+        kind=ClosureKind.OTHER,
+    )
+    Closure.objects.create(facility=facility, date=days[5], kind=ClosureKind.OTHER)
+    # Around the partial closure: 午前 and 午後 are full only with the closed hour counted.
+    book(room1, days[2], "09:00", "10:00")
+    book(room1, days[2], "14:00", "17:00")
+    chance = random.Random(20261123)
+    made = []
+    for _ in range(60):
+        start = 9 * 60 + 30 * chance.randrange(0, 24)
+        end = min(start + 30 * chance.randrange(1, 8), 22 * 60)
+        request = ask(
+            chance.choice(rooms),
+            chance.choice(days),
+            f"{start // 60:02d}:{start % 60:02d}",
+            f"{end // 60:02d}:{end % 60:02d}",
+        )
+        try:
+            made.append(booking_create(request=request, now=NOW))
+        except FacilityError:
+            continue  # taken or closed: the month must agree all the same
+    assert len(made) > 20
+    for booking in made[::4]:
+        booking_cancel(booking=booking, reason="都合により取消", now=NOW)
+    for booking in made[1::5]:
+        try:
+            booking_update(
+                booking=booking,
+                request=ask(booking.room, days[0], "18:00", "19:30"),
+                now=NOW,
+            )
+        except FacilityError:
+            continue
+    month_days = {
+        (d.day, room_day.room.pk): [state.symbol for _, state in room_day.blocks]
+        for year, month in {(day.year, day.month) for day in days}
+        for d in availability_for_month(year=year, month=month, today=TODAY)[0].days
+        for room_day in d.rooms
+    }
+    seen = set()
+    for day in days:
+        (item,) = availability_for_day(day=day, today=TODAY)
+        for room_day in item.days[0].rooms:
+            symbols = [state.symbol for _, state in room_day.blocks]
+            assert month_days[(day, room_day.room.pk)] == symbols, (day, room_day.room.name)
+            seen.update(symbols)
+    assert {"○", "△", "×", "休館"} <= seen
+    assert month_days[(days[2], room1.pk)][:2] == ["×", "×"]
