@@ -6,31 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('facilities', '0013_closure_news_item'),
-        ('groups', '0006_group_profiles'),
+        ("facilities", "0013_closure_news_item"),
+        ("groups", "0006_group_profiles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='booking',
-            name='end_second',
-            field=models.GeneratedField(db_persist=True, expression=django.db.models.expressions.RawSQL("(extract(epoch FROM (lower(period) AT TIME ZONE 'Asia/Tokyo')::time) + extract(epoch FROM upper(period) - lower(period)))::integer", []), output_field=models.IntegerField(), verbose_name='終了（開始日の0時からの秒）'),
+            model_name="booking",
+            name="end_second",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.db.models.expressions.RawSQL(
+                    "(extract(epoch FROM (lower(period) AT TIME ZONE 'Asia/Tokyo')::time) + extract(epoch FROM upper(period) - lower(period)))::integer",
+                    [],
+                ),
+                output_field=models.IntegerField(),
+                verbose_name="終了（開始日の0時からの秒）",
+            ),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='local_day',
-            field=models.GeneratedField(db_persist=True, expression=django.db.models.expressions.RawSQL("(lower(period) AT TIME ZONE 'Asia/Tokyo')::date", []), output_field=models.DateField(), verbose_name='利用日'),
+            model_name="booking",
+            name="local_day",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.db.models.expressions.RawSQL(
+                    "(lower(period) AT TIME ZONE 'Asia/Tokyo')::date", []
+                ),
+                output_field=models.DateField(),
+                verbose_name="利用日",
+            ),
         ),
         migrations.AddField(
-            model_name='booking',
-            name='start_second',
-            field=models.GeneratedField(db_persist=True, expression=django.db.models.expressions.RawSQL("extract(epoch FROM (lower(period) AT TIME ZONE 'Asia/Tokyo')::time)::integer", []), output_field=models.IntegerField(), verbose_name='開始（0時からの秒）'),
+            model_name="booking",
+            name="start_second",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.db.models.expressions.RawSQL(
+                    "extract(epoch FROM (lower(period) AT TIME ZONE 'Asia/Tokyo')::time)::integer",
+                    [],
+                ),
+                output_field=models.IntegerField(),
+                verbose_name="開始（0時からの秒）",
+            ),
         ),
         migrations.AddIndex(
-            model_name='booking',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['room', 'local_day'], include=('start_second', 'end_second'), name='booking_active_room_days'),
+            model_name="booking",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["room", "local_day"],
+                include=("start_second", "end_second"),
+                name="booking_active_room_days",
+            ),
         ),
     ]
