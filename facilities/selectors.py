@@ -546,8 +546,10 @@ def block_states(
 # Everything the availability pages of [first, last] show, as stored: every facility, room and
 # display block (whole rows), the closures of those days with the news item each links to,
 # the lottery rounds that may hold them with their excluded days and draw, and the active
-# bookings' rooms and periods (never who booked). Any change to any of it changes the digest;
-# keep it in step with _availability (kyodo_center.cache.public_page_cache ``digest``).
+# bookings' rooms, days and times (never who booked), read from the index the month view reads
+# (a booking belongs to the day it starts on, on both pages). Any change to any of it changes
+# the digest; keep it in step with _availability (kyodo_center.cache.public_page_cache
+# ``digest``).
 AVAILABILITY_DIGEST_SQL = """
 SELECT md5(concat_ws('|',
     (SELECT string_agg(f::text, ',' ORDER BY f.id) FROM facilities_facility f),
@@ -563,9 +565,11 @@ SELECT md5(concat_ws('|',
                                    WHERE e.round_id = r.id)), ',' ORDER BY r.id)
        FROM facilities_lotteryround r LEFT JOIN facilities_lotterydraw d ON d.round_id = r.id
       WHERE r.target_month BETWEEN date_trunc('month', %(first)s::date) AND %(last)s),
-    (SELECT string_agg(concat_ws(';', b.id, b.room_id, b.period::text), ',' ORDER BY b.id)
+    (SELECT string_agg(concat_ws(';', b.room_id, b.local_day, b.start_second, b.end_second),
+                       ',' ORDER BY b.room_id, b.local_day, b.start_second)
        FROM facilities_booking b
-      WHERE b.status = 'active' AND b.period && %(range)s)
+      WHERE b.room_id = ANY(ARRAY(SELECT id FROM facilities_room)) AND b.status = 'active'
+        AND b.local_day BETWEEN %(first)s AND %(last)s)
 ))
 """
 
@@ -573,17 +577,8 @@ SELECT md5(concat_ws('|',
 def availability_digest(*, first_day: dt.date, last_day: dt.date) -> str:
     """A digest of everything the availability of [first_day, last_day] is made of (one
     query): equal digests, equal pages (for the same day and address)."""
-    range_start, _ = day_bounds(first_day)
-    _, range_end = day_bounds(last_day)
     with prepared_cursor() as cursor:
-        cursor.execute(
-            AVAILABILITY_DIGEST_SQL,
-            {
-                "first": first_day,
-                "last": last_day,
-                "range": DateTimeTZRange(range_start, range_end, "[)"),
-            },
-        )
+        cursor.execute(AVAILABILITY_DIGEST_SQL, {"first": first_day, "last": last_day})
         (digest,) = cursor.fetchone()
     return digest
 

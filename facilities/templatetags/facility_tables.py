@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from facilities.selectors import DayAvailability, GridCell
+from kyodo_center.templatetags.kyodo import weekday_class
 
 register = template.Library()
 
@@ -68,6 +69,43 @@ def weekday_short(day: dt.date) -> str:
 @functools.lru_cache(maxsize=64)
 def _weekday_short(weekday: int, language: str | None) -> str:
     return date_format(dt.date(2024, 1, 1 + weekday), "D")  # 2024-01-01 is a Monday
+
+
+@register.simple_tag
+def month_row(day: DayAvailability, today: dt.date) -> SafeString:
+    """One day of the month table: the row header (day link, 今日, 祝日, booking window or
+    lottery) and the day's cells. Built here, not in the template: the rows' tags and lookups
+    were nearly half of the table's rendering (a month of two rooms: 2.0 → 1.1 ms)."""
+    is_today = day.day == today
+    # The header's parts are separated by a space, as the template's line breaks did.
+    header = [
+        f'<a href="{escape(_day_link(day.day))}">{day.day.day}日({weekday_short(day.day)})</a>',
+    ]
+    if is_today:
+        header.append('<span class="badge text-bg-dark ms-1">今日</span>')
+    if day.holiday:
+        header.append(f'<span class="d-block small holiday-name">祝 {escape(day.holiday)}</span>')
+    if day.window_label and day.lottery_round:
+        link = escape(_lottery_link(day.lottery_round.pk))
+        header.append(
+            f'<a class="d-block small window-label" href="{link}">{escape(day.window_label)}</a>'
+        )
+    elif day.window_label:
+        header.append(f'<span class="d-block small window-label">{escape(day.window_label)}</span>')
+    parts = [
+        '<tr class="today-row">' if is_today else "<tr>",
+        f'<th scope="row" class="text-start {weekday_class(day.day, day.holiday)}">',
+        " ".join(header),
+        "</th>",
+        state_cells(day),
+        "</tr>",
+    ]
+    return mark_safe("".join(parts))  # every part above is escaped or our own markup
+
+
+@functools.lru_cache(maxsize=256)
+def _lottery_link(pk: int) -> str:
+    return reverse("facilities:lottery_detail", args=[pk])
 
 
 # --- The counter's booking grid ----------------------------------------------------------------
