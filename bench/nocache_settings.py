@@ -7,3 +7,6 @@ from kyodo_center.settings import base
 globals().update({name: getattr(base, name) for name in dir(base) if name.isupper()})
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# The site's URLs and the bench's two floors (bench/urls.py).
+ROOT_URLCONF = "bench.urls"

@@ -13,7 +13,9 @@
    page's throughput to /healthz measured in the same run, and each worker's peak memory.
    The month and day views are driven three ways: a visitor without cookies (the page cache
    answers), a returning visitor with a CSRF cookie, and "built" (a second gunicorn with no
-   cache at all, bench/nocache_settings.py: what the first visitor after a booking pays).
+   cache at all, bench/nocache_settings.py: what the first visitor after a booking pays),
+   beside two floors for any built page (bench/urls.py): a fixed answer through the whole
+   middleware stack, and the public layout around a heading.
 4. The rush (a booking window opens): 30 s in which 64 connections read month and day views
    while 8 connections make online requests, each on days of its own; reads and writes p95,
    errors, double bookings (counted in the database afterwards) and the page cache's hit rate.
@@ -681,7 +683,10 @@ def load_built_pages(
     site: BenchSite, env: dict[str, str], args: argparse.Namespace
 ) -> dict[str, Any]:
     """The month and day views as the first visitor after a booking gets them: gunicorn with
-    bench/nocache_settings.py (no cache at all), so every request builds its page."""
+    bench/nocache_settings.py (no cache at all), so every request builds its page. Beside them
+    the floors of any built page on this machine (bench/urls.py): ``floor_built``, a fixed
+    answer through the whole middleware stack, and ``layout_built``, the public layout around a
+    heading."""
     port = free_port()
     server = start_gunicorn(
         {**env, "DJANGO_SETTINGS_MODULE": "bench.nocache_settings"},
@@ -695,8 +700,14 @@ def load_built_pages(
     report = ROOT / "bench" / "report.lua"
     try:
         wait_until_up(port)
-        for name in ("month", "day"):
-            url = f"http://127.0.0.1:{port}{site.pages[name]}"
+        paths = {
+            "month": site.pages["month"],
+            "day": site.pages["day"],
+            "floor": "/bench/floor/",
+            "layout": "/bench/layout/",
+        }
+        for name, path in paths.items():
+            url = f"http://127.0.0.1:{port}{path}"
             options = {"connections": args.connections, "threads": args.threads, "script": report}
             run_wrk(url, duration=2, headers=[], **options)  # warm-up: connections, templates
             results[f"{name}_built"] = run_wrk(url, duration=args.duration, headers=[], **options)
