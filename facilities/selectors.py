@@ -144,8 +144,6 @@ DEFAULT_BLOCKS: tuple[tuple[str, dt.time, dt.time], ...] = (
 )
 
 Interval = tuple[dt.datetime, dt.datetime]
-EPOCH_OF_START = RawSQL("extract(epoch from lower(facilities_booking.period))", [])
-EPOCH_OF_END = RawSQL("extract(epoch from upper(facilities_booking.period))", [])
 
 
 @dataclass(frozen=True)
@@ -324,6 +322,16 @@ class FacilityAvailability:
         return [day for day in self.days if day.day >= self.window.today]
 
 
+# The active bookings of the rooms starting on the days of [first, last] (a booking belongs to
+# the day it starts on), as their local day and seconds from that day's midnight.
+DAY_BOOKINGS_SQL = """
+SELECT room_id, local_day, start_second, end_second
+FROM facilities_booking
+WHERE room_id = ANY(%(rooms)s::bigint[]) AND status = 'active'
+  AND local_day BETWEEN %(first)s AND %(last)s
+"""
+
+
 def _availability(
     *,
     first_day: dt.date,
@@ -335,14 +343,12 @@ def _availability(
     """Availability of every active room for each day in [first_day, last_day].
 
     Four queries whatever the number of bookings: facilities with their rooms and blocks,
-    closures, the bookings (``with_ranges``, a day: the periods of the active bookings, served
-    by the exclusion constraint's GiST index; a month: each block's state, ``block_states``)
-    and the lottery rounds that hold days of the range.
+    closures, the bookings (``with_ranges``, a day: the times of its active bookings; a month:
+    each block's state, ``block_states``; both from one index of the bookings' generated local
+    day and seconds) and the lottery rounds that hold days of the range.
     No booker data is read at all, so none can leak into public pages.
     """
     facilities, rooms_of, blocks_of = facilities_with_rooms_and_blocks()
-    range_start, _ = day_bounds(first_day)
-    _, range_end = day_bounds(last_day)
     closures_by_day: dict[tuple[int, dt.date], list[Closure]] = defaultdict(list)
     closures = list(
         Closure.objects.raw(
@@ -364,21 +370,28 @@ def _availability(
     booked_by_room_day: dict[tuple[int, dt.date], list[Interval]] = defaultdict(list)
     states: dict[tuple[int, dt.date, int], BlockState] = {}
     if with_ranges:
-        # A day: its booked and free times are listed, so its bookings are read one by one.
-        # The bounds as epoch seconds: psycopg's parsing of range text costs more.
-        zone = timezone.get_current_timezone()
-        for room_id, lower, upper in (
-            Booking.objects.filter(
-                room__facility__in=facilities,
-                status=BookingStatus.ACTIVE,
-                period__overlap=DateTimeTZRange(range_start, range_end, "[)"),
+        # A day: its booked and free times are listed, so its bookings are read one by one,
+        # from the bookings' generated local day and seconds (the month view's index).
+        with prepared_cursor() as cursor:
+            cursor.execute(
+                DAY_BOOKINGS_SQL,
+                {
+                    "rooms": [room.pk for rooms in rooms_of.values() for room in rooms],
+                    "first": first_day,
+                    "last": last_day,
+                },
             )
-            .annotate(lower_epoch=EPOCH_OF_START, upper_epoch=EPOCH_OF_END)
-            .values_list("room_id", "lower_epoch", "upper_epoch")
-        ):
-            start = dt.datetime.fromtimestamp(float(lower), zone)
-            booked_by_room_day[(room_id, start.date())].append(
-                (start, dt.datetime.fromtimestamp(float(upper), zone))
+            rows = cursor.fetchall()
+        midnights: dict[dt.date, dt.datetime] = {}
+        for room_id, day, start_second, end_second in rows:
+            if day not in midnights:
+                midnights[day] = local_datetime(day, dt.time(0))
+            midnight = midnights[day]
+            booked_by_room_day[(room_id, day)].append(
+                (
+                    midnight + dt.timedelta(seconds=start_second),
+                    midnight + dt.timedelta(seconds=end_second),
+                )
             )
     else:
         # A month: PostgreSQL sums what is booked or closed in each room's block of each day
