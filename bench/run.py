@@ -465,7 +465,7 @@ def add_first_step_data() -> BenchSite:
     month_start = today.replace(day=1)
     month_end = add_months_to(month_start, 1) - dt.timedelta(days=1)
     add_bookings(((month_end - month_start).days + 1) * 52, month_end)
-    group = bench_site_group(today)
+    group = bench_site_group()
     month = f"{today:%Y-%m}"
     return BenchSite(
         today=today,
@@ -486,13 +486,12 @@ def add_first_step_data() -> BenchSite:
     )
 
 
-def bench_site_group(today: dt.date) -> Any:
-    """The registered bench group the counter's booking POSTs book for."""
+def bench_site_group() -> Any:
+    """The registered bench group the counter's booking POSTs book for: a generated one, whose
+    registration covers every day the POSTs reach (a demo group's may lapse before)."""
     from groups.models import Group
 
-    return Group.objects.filter(registration_number__startswith=f"{today.year}").first() or (
-        Group.objects.filter(registration_number__contains="-B").first()
-    )
+    return Group.objects.filter(registration_number__contains="-B").order_by("pk").first()
 
 
 def add_full_size_bookings(total: int, last_day: dt.date) -> None:
@@ -557,7 +556,8 @@ def group_account_sessions(count: int) -> list[tuple[str, str]]:
     role = Role.objects.get(name=GROUP_MEMBER)
     groups = list(
         Group.objects.filter(registered_on_q(timezone.localdate()))
-        .filter(valid_until__gte=timezone.localdate() + dt.timedelta(days=100))
+        # Registered on every day the POSTs reach (the registered window: six months).
+        .filter(valid_until__gte=timezone.localdate() + dt.timedelta(days=200))
         .order_by("pk")[:count]
     )
     sessions = []

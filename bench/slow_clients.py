@@ -466,7 +466,7 @@ def main() -> None:
         env,
         cookie=cookie,
         csrf_token=csrf_token,
-        group=bench_site_group(today).pk,
+        group=bench_site_group().pk,
         rooms=list(facility.rooms.order_by("pk").values_list("pk", flat=True)[:2]),
         days=[today + dt.timedelta(days=offset) for offset in post_day_offsets(facility)[:3]],
         workers=args.workers,
