@@ -37,8 +37,9 @@ def measure_lottery_draw(today: dt.date) -> dict[str, Any]:
 
     facility = Facility.objects.get()
     rooms = list(facility.rooms.order_by("pk")[:2])
-    # A 31-day month beyond every page the bench reads and every day it books.
-    target = shift_month(today.replace(day=1), 5)
+    # A 31-day month beyond every page the bench reads and every day it books (the registered
+    # groups' window, where the booking POSTs go).
+    target = shift_month(today.replace(day=1), facility.registered_booking_months + 1)
     while (shift_month(target, 1) - target).days != 31:
         target = shift_month(target, 1)
     seed, commitment = new_seed()
