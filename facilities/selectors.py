@@ -40,7 +40,7 @@ from facilities.services.windows import BookingWindow, booking_window
 from kyodo_center.cache import CACHE_SECONDS
 from kyodo_center.dates import day_bounds, jdate, local_datetime
 from kyodo_center.holidays import add_business_days, holidays_between
-from kyodo_center.prepared import prepared_cursor
+from kyodo_center.prepared import prepared_cursor, prepared_models
 
 
 @dataclass(frozen=True)
@@ -212,7 +212,7 @@ def facilities_with_rooms_and_blocks() -> tuple[
 ]:
     """Every facility, its active rooms and its display blocks (``facility_blocks``), in one
     query (a prefetch is two more round trips and most of the Python time of a day page)."""
-    facilities = list(Facility.objects.raw(FACILITIES_SQL))
+    facilities = prepared_models(Facility, FACILITIES_SQL)
     rooms_of = {f.pk: [Room(**row, facility=f) for row in f.room_rows] for f in facilities}
     blocks_of = {
         f.pk: [
@@ -350,12 +350,11 @@ def _availability(
     """
     facilities, rooms_of, blocks_of = facilities_with_rooms_and_blocks()
     closures_by_day: dict[tuple[int, dt.date], list[Closure]] = defaultdict(list)
-    closures = list(
-        Closure.objects.raw(
-            "SELECT * FROM facilities_closure WHERE facility_id = ANY(%s)"
-            " AND date BETWEEN %s AND %s ORDER BY date, start_time, id",
-            [[f.pk for f in facilities], first_day, last_day],
-        )
+    closures = prepared_models(
+        Closure,
+        "SELECT * FROM facilities_closure WHERE facility_id = ANY(%s)"
+        " AND date BETWEEN %s AND %s ORDER BY date, start_time, id",
+        [[f.pk for f in facilities], first_day, last_day],
     )
     # The news items closures link to (the day view names them): one more query, only then.
     linked = {closure.news_item_id for closure in closures if closure.news_item_id}
@@ -1158,7 +1157,8 @@ def lottery_days(
     marks: dict[tuple[int, dt.date], tuple[LotteryRound, str]] = {}
     # Plain SQL: every availability page asks, and the ORM's compilation of this query cost
     # more than running it.
-    rounds = LotteryRound.objects.raw(
+    rounds = prepared_models(
+        LotteryRound,
         LOTTERY_DAYS_SQL,
         {
             "facilities": list(facility_ids),
