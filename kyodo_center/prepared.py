@@ -66,7 +66,8 @@ def prepared_models(model: type[ModelT], sql: str, params: Any = None) -> list[M
     position = {name: i for i, name in enumerate(names)}
     field_names = [f.attname for f in model._meta.concrete_fields if f.attname in position]
     field_indexes = [position[name] for name in field_names]
-    extras = [(i, name) for i, name in enumerate(names) if name not in set(field_names)]
+    model_columns = set(field_names)
+    extras = [(i, name) for i, name in enumerate(names) if name not in model_columns]
     instances = []
     for row in rows:
         instance = model.from_db(connection.alias, field_names, [row[i] for i in field_indexes])
