@@ -9,13 +9,14 @@ from django import forms
 from django.utils import timezone
 
 from facilities.models import Booking, Equipment, Facility, Room
+from facilities.selectors import FacilitySetup
 from facilities.services.bookings import BookingRequest
 from facilities.services.common import SLOT_MINUTES
 from groups.models import Group
 from groups.selectors import group_search_q
 from groups.services import registered_on_q
 from kyodo_center.dates import hhmm, jdate
-from kyodo_center.forms import JapaneseInputMixin
+from kyodo_center.forms import JapaneseInputMixin, LoadedModelChoiceField
 
 GROUP_SEARCH_LIMIT = 30
 
@@ -81,7 +82,7 @@ class GroupPickerMixin:
 
 
 class BookingForm(GroupPickerMixin, JapaneseInputMixin, forms.Form):
-    room = forms.ModelChoiceField(label="部屋", queryset=Room.objects.none(), empty_label=None)
+    room = LoadedModelChoiceField(Room, label="部屋", empty_label=None)
     date = forms.DateField(label="利用日", widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label="開始時刻", widget=forms.Select())
     end_time = forms.TimeField(label="終了時刻", widget=forms.Select())
@@ -114,7 +115,7 @@ class BookingForm(GroupPickerMixin, JapaneseInputMixin, forms.Form):
     def __init__(
         self,
         *args: Any,
-        facility: Facility,
+        setup: FacilitySetup,
         equipment_free: list[tuple[Equipment, int]],
         current_group_id: int | None = None,
         **kwargs: Any,
@@ -122,8 +123,8 @@ class BookingForm(GroupPickerMixin, JapaneseInputMixin, forms.Form):
         self.current_group_id = current_group_id
         self.base_fields["booker_contact"].normalize_width = True
         super().__init__(*args, **kwargs)
-        self.facility = facility
-        self.fields["room"].queryset = Room.objects.filter(facility=facility, is_active=True)
+        self.facility = facility = setup.facility
+        self.fields["room"].set_objects(setup.rooms)
         self.fields["start_time"].widget.choices = slot_choices(facility, for_end=False)
         self.fields["end_time"].widget.choices = slot_choices(facility, for_end=True)
         self._limit_group_choices()
@@ -200,7 +201,7 @@ class BookingCancelForm(forms.Form):
 class OnlineRequestForm(JapaneseInputMixin, forms.Form):
     """A registered group's online request (入力): the group is the signed-in account's own."""
 
-    room = forms.ModelChoiceField(label="部屋", queryset=Room.objects.none(), empty_label=None)
+    room = LoadedModelChoiceField(Room, label="部屋", empty_label=None)
     date = forms.DateField(
         label="利用日",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -214,14 +215,14 @@ class OnlineRequestForm(JapaneseInputMixin, forms.Form):
         label="センターへの連絡事項", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, facility: Facility, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, setup: FacilitySetup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.facility = facility
-        self.fields["room"].queryset = Room.objects.filter(facility=facility, is_active=True)
+        self.facility = facility = setup.facility
+        self.fields["room"].set_objects(setup.rooms)
         self.fields["start_time"].widget.choices = slot_choices(facility, for_end=False)
         self.fields["end_time"].widget.choices = slot_choices(facility, for_end=True)
         self.equipment_fields: list[tuple[str, Equipment]] = []
-        for item in Equipment.objects.filter(facility=facility, is_active=True):
+        for item in setup.equipment:
             name = f"equipment_{item.pk}"
             self.fields[name] = forms.IntegerField(
                 label=f"{item.name}（保有 {item.stock}台）",
@@ -271,15 +272,16 @@ class OnlineRequestForm(JapaneseInputMixin, forms.Form):
 
 
 class WaitingEntryForm(JapaneseInputMixin, forms.Form):
-    room = forms.ModelChoiceField(label="部屋", queryset=Room.objects.none(), empty_label=None)
+    room = LoadedModelChoiceField(Room, label="部屋", empty_label=None)
     date = forms.DateField(label="利用日", widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(label="開始時刻", widget=forms.Select())
     end_time = forms.TimeField(label="終了時刻", widget=forms.Select())
     attendees = forms.IntegerField(label="利用人数", min_value=1, max_value=999)
 
-    def __init__(self, *args: Any, facility: Facility, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, setup: FacilitySetup, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["room"].queryset = Room.objects.filter(facility=facility, is_active=True)
+        facility = setup.facility
+        self.fields["room"].set_objects(setup.rooms)
         self.fields["start_time"].widget.choices = slot_choices(facility, for_end=False)
         self.fields["end_time"].widget.choices = slot_choices(facility, for_end=True)
 

@@ -49,8 +49,8 @@ class GroupAccountView(LoginRequiredMixin, View):
         self.group = membership.group
         return super().dispatch(request, *args, **kwargs)
 
-    def facility(self) -> Facility:
-        return selectors.facility_for_request(self.request)
+    def booking_setup(self) -> selectors.FacilitySetup:
+        return selectors.facility_setup_for_request(self.request)
 
     def refused_unless_allowed(self) -> HttpResponse | None:
         """A lapsed, rejected or pending group sees why it cannot request (403)."""
@@ -83,7 +83,7 @@ class OnlineRequestView(GroupAccountView):
         refused = self.refused_unless_allowed()
         if refused:
             return refused
-        form = OnlineRequestForm(facility=self.facility(), initial=initial_from_query(request))
+        form = OnlineRequestForm(setup=self.booking_setup(), initial=initial_from_query(request))
         return self.input_page(form)
 
     def input_page(self, form: OnlineRequestForm, status: int = 200) -> HttpResponse:
@@ -98,7 +98,7 @@ class OnlineRequestView(GroupAccountView):
         refused = self.refused_unless_allowed()
         if refused:
             return refused
-        form = OnlineRequestForm(request.POST, facility=self.facility())
+        form = OnlineRequestForm(request.POST, setup=self.booking_setup())
         step = request.POST.get("step", "confirm")
         if not form.is_valid():
             return self.input_page(form, status=400)
@@ -190,7 +190,7 @@ class WaitingEntryCreateView(GroupAccountView):
         refused = self.refused_unless_allowed()
         if refused:
             return refused
-        form = WaitingEntryForm(facility=self.facility(), initial=initial_from_query(request))
+        form = WaitingEntryForm(setup=self.booking_setup(), initial=initial_from_query(request))
         return self.page(form)
 
     def page(self, form: WaitingEntryForm, status: int = 200) -> HttpResponse:
@@ -205,7 +205,7 @@ class WaitingEntryCreateView(GroupAccountView):
         refused = self.refused_unless_allowed()
         if refused:
             return refused
-        form = WaitingEntryForm(request.POST, facility=self.facility())
+        form = WaitingEntryForm(request.POST, setup=self.booking_setup())
         if not form.is_valid():
             return self.page(form, status=400)
         data = form.cleaned_data

@@ -24,6 +24,7 @@ from facilities.models import (
     BookingStage,
     BookingStatus,
     Closure,
+    Equipment,
     EquipmentLoan,
     Facility,
     LotteryApplication,
@@ -37,7 +38,7 @@ from facilities.models import (
 from facilities.services.closures import closure_interval
 from facilities.services.common import SLOT_MINUTES
 from facilities.services.windows import BookingWindow, booking_window
-from kyodo_center.cache import CACHE_SECONDS
+from kyodo_center.cache import CACHE_SECONDS, request_versions
 from kyodo_center.dates import day_bounds, jdate, local_datetime
 from kyodo_center.holidays import add_business_days, holidays_between
 from kyodo_center.prepared import prepared_cursor, prepared_models
@@ -759,21 +760,34 @@ def booking_grid(*, facility: Facility, days: list[dt.date], now: dt.datetime) -
     return BookingGrid(facility=facility, days=days, columns=columns, rows=rows)
 
 
-def facility_for_request(
-    request: HttpRequest, *, availability_version: int | None = None
-) -> Facility:
-    """The facility a counter page works on: ?facility=<id> (404 if unknown), else the first
-    one (the centre); 404 when none is registered yet.
+@dataclass(frozen=True)
+class FacilitySetup:
+    """A facility with the active rooms and equipment its booking forms offer."""
 
-    A page that has read the content version "availability" (which any change of a facility
-    changes) passes it: the facility is then kept per process under that version."""
+    facility: Facility
+    rooms: tuple[Room, ...]
+    equipment: tuple[Equipment, ...]
+
+
+def facility_setup_for_request(request: HttpRequest) -> FacilitySetup:
+    """The facility a counter or group page works on: ?facility=<id> (404 if unknown), else
+    the first one (the centre); 404 when none is registered yet."""
     raw = request.GET.get("facility") or request.POST.get("facility")
-    pk = int(raw) if raw and raw.isascii() and raw.isdigit() else None
-    key = f"facility-for-request:{pk}:{availability_version}"
-    if availability_version is not None:
-        facility = cache.get(key)
-        if facility is not None:
-            return facility
+    return facility_setup(request, int(raw) if raw and raw.isascii() and raw.isdigit() else None)
+
+
+def facility_setup(request: HttpRequest, pk: int | None) -> FacilitySetup:
+    """Facility ``pk`` (404 if unknown; the first one if None) with its active rooms and
+    equipment.
+
+    Kept per process under the content version "facility_setup", which any change of a
+    facility, room or piece of equipment changes and bookings do not: a booking form reads
+    one version (with the others its request reads) instead of three tables."""
+    (version,) = request_versions(request, "facility_setup")
+    key = f"facility-setup:{pk}:{version}"
+    setup = cache.get(key)
+    if setup is not None:
+        return setup
     facilities = Facility.objects.all()
     if pk is not None:
         facility = get_object_or_404(facilities, pk=pk)
@@ -781,9 +795,18 @@ def facility_for_request(
         facility = facilities.first()
         if facility is None:
             raise Http404("施設が登録されていません。")
-    if availability_version is not None:
-        cache.set(key, facility, timeout=CACHE_SECONDS)
-    return facility
+    setup = FacilitySetup(
+        facility=facility,
+        rooms=tuple(Room.objects.filter(facility=facility, is_active=True)),
+        equipment=tuple(Equipment.objects.filter(facility=facility, is_active=True)),
+    )
+    cache.set(key, setup, timeout=CACHE_SECONDS)
+    return setup
+
+
+def facility_for_request(request: HttpRequest) -> Facility:
+    """The facility of ``facility_setup_for_request``."""
+    return facility_setup_for_request(request).facility
 
 
 # --- Online requests and the groups' own bookings ----------------------------------------------

@@ -20,7 +20,12 @@ from facilities.filters import BookingFilter
 from facilities.forms import BookingCancelForm, BookingForm, RefusalForm
 from facilities.models import Booking, BookingOwner, EquipmentLoan, Facility
 from facilities.mypage import day_view_links
-from facilities.selectors import facility_for_request
+from facilities.selectors import (
+    FacilitySetup,
+    facility_for_request,
+    facility_setup,
+    facility_setup_for_request,
+)
 from facilities.services.bookings import booking_cancel, booking_create, booking_update
 from facilities.services.common import (
     OWNER_REFUSALS,
@@ -187,6 +192,9 @@ class CounterView(RoleRequiredMixin, View):
     def facility(self) -> Facility:
         return facility_for_request(self.request)
 
+    def booking_setup(self) -> FacilitySetup:
+        return facility_setup_for_request(self.request)
+
 
 class BookingGridView(CounterView):
     """The clerk's day or week grid: both rooms, 30-minute rows, click a free slot to book."""
@@ -201,8 +209,8 @@ class BookingGridView(CounterView):
             return bad_request(request, "表示できるのは前後3年以内の日付です。", status=404)
         view = "week" if request.GET.get("view") == "week" else "day"
         # One read of the versions for the facility and the table (both cached under them).
-        availability, _ = request_versions(request, "availability", "groups")
-        facility = facility_for_request(request, availability_version=availability)
+        request_versions(request, "availability", "groups", "facility_setup")
+        facility = facility_for_request(request)
         if view == "week":
             first = day - dt.timedelta(days=day.weekday())
             days = [first + dt.timedelta(days=i) for i in range(7)]
@@ -243,7 +251,7 @@ class BookingGridView(CounterView):
 class BookingFormMixin:
     request: HttpRequest
 
-    def period_from(self, form_data: dict[str, Any], facility: Facility) -> DateTimeTZRange | None:
+    def period_from(self, form_data: dict[str, Any]) -> DateTimeTZRange | None:
         """The period the form talks about, to show how much equipment is still free."""
         day = parse_date(str(form_data.get("date", "")))
         try:
@@ -257,7 +265,7 @@ class BookingFormMixin:
 
     def build_form(
         self,
-        facility: Facility,
+        setup: FacilitySetup,
         *,
         data: Any = None,
         initial: dict[str, Any] | None = None,
@@ -268,27 +276,27 @@ class BookingFormMixin:
         ``show_free_equipment`` adds the units free if the form is shown again; a booking that
         succeeds does not count the loans before its own check does."""
         source = data if data is not None else (initial or {})
-        period = self.period_from(source, facility) if count_free else None
+        period = self.period_from(source) if count_free else None
         free = equipment_free_counts(
-            facility, period, exclude_booking_id=booking.pk if booking else None
+            setup.equipment, period, exclude_booking_id=booking.pk if booking else None
         )
         return BookingForm(
             data=data,
             initial=initial,
-            facility=facility,
+            setup=setup,
             equipment_free=free,
             current_group_id=booking.group_id if booking else None,
         )
 
     def show_free_equipment(
-        self, form: BookingForm, facility: Facility, booking: Booking | None = None
+        self, form: BookingForm, setup: FacilitySetup, booking: Booking | None = None
     ) -> None:
         """The form is shown again: label each item with the units free over its period."""
-        period = self.period_from(form.data, facility)
+        period = self.period_from(form.data)
         if period is not None:
             form.show_equipment_free(
                 equipment_free_counts(
-                    facility, period, exclude_booking_id=booking.pk if booking else None
+                    setup.equipment, period, exclude_booking_id=booking.pk if booking else None
                 )
             )
 
@@ -297,7 +305,8 @@ class BookingCreateView(BookingFormMixin, CounterView):
     template_name = "facilities/counter/booking_form.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        facility = self.facility()
+        setup = self.booking_setup()
+        facility = setup.facility
         initial = {
             key: half_width(request.GET[key])
             for key in ("room", "date", "start_time", "end_time")
@@ -310,17 +319,18 @@ class BookingCreateView(BookingFormMixin, CounterView):
                 initial["end_time"] = min(end, facility.closes_at).strftime("%H:%M")
             except ValueError:
                 pass
-        form = self.build_form(facility, initial=initial)
+        form = self.build_form(setup, initial=initial)
         return render(request, self.template_name, {"form": form, "facility": facility})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        facility = self.facility()
+        setup = self.booking_setup()
+        facility = setup.facility
         if request.POST.get("action") == "search":
             # Searching for a group re-shows the form with everything typed so far.
             log_group_search(request)
-            form = self.build_form(facility, initial=request.POST.dict())
+            form = self.build_form(setup, initial=request.POST.dict())
             return render(request, self.template_name, {"form": form, "facility": facility})
-        form = self.build_form(facility, data=request.POST, count_free=False)
+        form = self.build_form(setup, data=request.POST, count_free=False)
         status = 400
         if form.is_valid():
             try:
@@ -331,7 +341,7 @@ class BookingCreateView(BookingFormMixin, CounterView):
             else:
                 messages.success(request, f"予約しました：{describe(booking)}")
                 return redirect(grid_url(booking))
-        self.show_free_equipment(form, facility)
+        self.show_free_equipment(form, setup)
         return render(
             request, self.template_name, {"form": form, "facility": facility}, status=status
         )
@@ -355,8 +365,9 @@ class BookingUpdateView(BookingFormMixin, CounterView):
             messages.error(request, OWNER_REFUSALS[booking.owner])
             return redirect("bookings:detail", pk=booking.pk)
         facility = booking.room.facility
+        setup = facility_setup(request, facility.pk)
         form = self.build_form(
-            facility, initial=BookingForm.initial_for_booking(booking), booking=booking
+            setup, initial=BookingForm.initial_for_booking(booking), booking=booking
         )
         context = {"form": form, "facility": facility, "booking": booking}
         return render(request, self.template_name, context)
@@ -364,14 +375,13 @@ class BookingUpdateView(BookingFormMixin, CounterView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         booking = self.get_booking(pk)
         facility = booking.room.facility
+        setup = facility_setup(request, facility.pk)
         context: dict[str, Any] = {"facility": facility, "booking": booking}
         if request.POST.get("action") == "search":
             log_group_search(request)
-            context["form"] = self.build_form(
-                facility, initial=request.POST.dict(), booking=booking
-            )
+            context["form"] = self.build_form(setup, initial=request.POST.dict(), booking=booking)
             return render(request, self.template_name, context)
-        form = self.build_form(facility, data=request.POST, booking=booking, count_free=False)
+        form = self.build_form(setup, data=request.POST, booking=booking, count_free=False)
         context["form"] = form
         status = 400
         if form.is_valid():
@@ -385,7 +395,7 @@ class BookingUpdateView(BookingFormMixin, CounterView):
             else:
                 messages.success(request, f"予約を変更しました：{describe(booking)}")
                 return redirect(grid_url(booking))
-        self.show_free_equipment(form, facility, booking)
+        self.show_free_equipment(form, setup, booking)
         return render(request, self.template_name, context, status=status)
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
 from django.utils import timezone
 
-from facilities.models import Booking, BookingStatus, Equipment, EquipmentLoan, Facility
+from facilities.models import Booking, BookingStatus, Equipment, EquipmentLoan
 from facilities.services.common import (
     FacilityError,
     booking_lines,
@@ -56,13 +56,13 @@ def equipment_peak_use(
 
 
 def equipment_free_counts(
-    facility: Facility,
+    items: Sequence[Equipment],
     period: DateTimeTZRange | None,
     *,
     exclude_booking_id: int | None = None,
 ) -> list[tuple[Equipment, int]]:
-    """Each active item of the facility with the number still free over ``period``."""
-    items = list(Equipment.objects.filter(facility=facility, is_active=True))
+    """Each of ``items`` (a facility's active equipment) with the number still free over
+    ``period``."""
     if period is None:
         return [(item, item.stock) for item in items]
     peaks = equipment_peak_use(

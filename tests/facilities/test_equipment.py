@@ -48,13 +48,14 @@ def test_cancelling_returns_the_units(room1, room2, booking_day, projector):
     book(ask(room2, booking_day, "14:00", "16:00", equipment={projector: 1}))
 
 
-def test_free_counts_are_shown_for_a_period(facility, room1, booking_day, projector, screen):
+def test_free_counts_are_shown_for_a_period(room1, booking_day, projector, screen):
     booking = book(ask(room1, booking_day, "14:00", "16:00", equipment={projector: 1, screen: 1}))
-    free = dict(equipment_free_counts(facility, booking.period))
+    items = [projector, screen]
+    free = dict(equipment_free_counts(items, booking.period))
     assert free == {screen: 1, projector: 0}
     # Editing that booking counts its own units as free.
     free_for_edit = dict(
-        equipment_free_counts(facility, booking.period, exclude_booking_id=booking.pk)
+        equipment_free_counts(items, booking.period, exclude_booking_id=booking.pk)
     )
     assert free_for_edit == {screen: 2, projector: 1}
 
