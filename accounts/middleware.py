@@ -3,20 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from accounts.backends import session_user_row
 from accounts.selectors import has_second_factor, second_factor_mandatory
 from accounts.signin import NO_SECOND_FACTOR_SESSION_KEY, with_next
 
 ADMIN_LOGIN_PATH = "/admin/login/"
+
+
+def signed_in_user(request: HttpRequest) -> Any:
+    """Django's auth.get_user (the session's user, its hash checked), given the user row that
+    the session's read brought with it (accounts.sessions) for the backend to use instead of
+    its own query. The row is offered only during this call, never to another request."""
+    if not hasattr(request, "_cached_user"):
+        session = request.session
+        session.get(SESSION_KEY)  # loads the session, and with it the user row
+        token = session_user_row.set(getattr(session, "user_row", None))
+        try:
+            request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
+        finally:
+            session_user_row.reset(token)
+    return request._cached_user  # type: ignore[attr-defined]
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, with the user loaded by ``signed_in_user``."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: signed_in_user(request))
 
 
 class SecondFactorMiddleware:

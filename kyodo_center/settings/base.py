@@ -95,7 +95,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user read in the same query as the session (accounts.sessions).
+    "accounts.middleware.AuthenticationMiddleware",
     # Staff, operators and admin users reach no page but the sign-in ones before the second
     # step: until then they are visitors, and a login redirect goes to the second step.
     "accounts.middleware.SecondFactorMiddleware",

@@ -1,5 +1,6 @@
-"""The signed-in user is loaded with their roles and their group account in one query
-(accounts.backends.RoleLoadingBackend), and what it loads is what the database holds now."""
+"""The signed-in user is loaded with their roles and their group account in the same query as
+the session (accounts.sessions, accounts.backends), and what it loads is what the database
+holds now."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.models import UserSession
 from groups.models import Group, GroupMembership
 from groups.selectors import membership_of
 from kyodo_center.roles import GROUP_MEMBER, user_has_role
@@ -62,10 +64,42 @@ def test_a_group_account_loads_with_its_group_in_the_user_query(client, register
         assert membership.user.pk == loaded.pk
     assert response.status_code == 200
     assert "練馬子育てネット" in response.content.decode()
-    user_queries = [q for q in queries if "auth_user_groups" in q["sql"]]
+    user_queries = [q for q in queries if "auth_user" in q["sql"]]
     membership_queries = [q for q in queries if 'FROM "groups_groupmembership"' in q["sql"]]
-    assert len(user_queries) == 1 and "groups_group" in user_queries[0]["sql"]
+    assert len(user_queries) == 1
+    assert "session_data" in user_queries[0]["sql"] and "groups_group" in user_queries[0]["sql"]
     assert membership_queries == []
+
+
+def test_a_session_not_tracked_still_finds_its_user(client, counter_user):
+    """A signed-in session without its UserSession row (one signed in before tracking began)
+    is not a visitor: the backend reads the user itself."""
+    sign_in(client, counter_user)
+    UserSession.objects.filter(user=counter_user).delete()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/counter/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user.pk == counter_user.pk
+    assert len([q for q in queries if "auth_user_groups" in q["sql"]]) == 2
+
+
+def test_a_role_taken_away_counts_on_the_next_request(client, counter_user):
+    sign_in(client, counter_user)
+    assert client.get("/counter/").status_code == 200
+    counter_user.groups.clear()  # ends the user's sessions (accounts.signals)
+    response = client.get("/counter/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_a_deactivated_user_is_a_visitor_on_the_next_request(client, counter_user):
+    sign_in(client, counter_user)
+    assert client.get("/counter/").status_code == 200
+    type(counter_user).objects.filter(pk=counter_user.pk).update(is_active=False)
+    response = client.get("/counter/")
+    assert response.status_code == 302
+    assert not response.wsgi_request.user.is_authenticated
 
 
 def test_a_membership_removed_or_moved_shows_on_the_next_request(
