@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -15,16 +18,28 @@ class BookingFilterForm(JapaneseInputMixin, forms.Form):
     pass
 
 
+# A date far outside any booking (9999-12-31) has no next day to bound it: refused with a
+# message instead.
+SEARCHABLE_DAYS = [
+    MinValueValidator(dt.date(2000, 1, 1), message="2000年1月1日以降の日付を入力してください。"),
+    MaxValueValidator(
+        dt.date(2099, 12, 31), message="2099年12月31日までの日付を入力してください。"
+    ),
+]
+
+
 class BookingFilter(django_filters.FilterSet):
     date_from = django_filters.DateFilter(
         label="利用日（から）",
         method="filter_date_from",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=SEARCHABLE_DAYS,
     )
     date_to = django_filters.DateFilter(
         label="利用日（まで）",
         method="filter_date_to",
         widget=forms.DateInput(attrs={"type": "date"}),
+        validators=SEARCHABLE_DAYS,
     )
     room = django_filters.ModelChoiceFilter(
         label="部屋", queryset=Room.objects.all(), empty_label="すべて"

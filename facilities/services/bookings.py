@@ -40,7 +40,7 @@ from facilities.services.common import (
 from facilities.services.equipment import equipment_peak_use
 from facilities.services.notify import notify_group
 from facilities.services.waiting import notify_waiters
-from facilities.services.windows import booking_window, held_block
+from facilities.services.windows import BookingWindow, booking_window, held_block
 from groups.models import Group
 from groups.services import group_is_registered_on
 from kyodo_center.dates import hhmm, jdate, local_datetime
@@ -116,6 +116,19 @@ FROM (
     OFFSET 0  -- evaluated once, not again inside the CASE
 ) AS found
 """
+
+
+def window_refusal(day: dt.date, window: BookingWindow, *, registered: bool) -> str:
+    """Why ``day``, after the booking window, cannot be booked yet."""
+    if registered:
+        return (
+            f"{jdate(day)}は受付開始前です。"
+            f"登録団体は{jdate(window.registered_until)}まで予約できます。"
+        )
+    return (
+        f"{jdate(day)}は受付開始前です。一般の予約は{jdate(window.general_until)}まで、"
+        f"登録団体は{jdate(window.registered_until)}まで受け付けています。"
+    )
 
 
 def _check_rules(
@@ -198,14 +211,7 @@ def _check_rules(
             f"休館（{closure.get_kind_display()}）のため予約できません。"
         )
     if outside_window:
-        if registered:
-            raise FacilityError(
-                f"{jdate(request.day)}は受付開始前です。登録団体は{jdate(last_day)}まで予約できます。"
-            )
-        raise FacilityError(
-            f"{jdate(request.day)}は受付開始前です。一般の予約は{jdate(last_day)}まで、"
-            f"登録団体は{jdate(window.registered_until)}まで受け付けています。"
-        )
+        raise FacilityError(window_refusal(request.day, window, registered=registered))
     if round_id is not None:
         lottery_round = LotteryRound.objects.get(pk=round_id)
         block_name = held_block(facility, request.day, period.lower, period.upper)

@@ -29,9 +29,15 @@ from facilities.models import (
     CancelKind,
 )
 from facilities.services.approvals import next_approval_number
-from facilities.services.bookings import BookingRequest, booking_cancel, insert_booking
+from facilities.services.bookings import (
+    BookingRequest,
+    booking_cancel,
+    insert_booking,
+    window_refusal,
+)
 from facilities.services.common import FacilityError
 from facilities.services.notify import notify_group
+from facilities.services.windows import booking_window
 from groups import selectors as group_selectors
 from groups.models import Group
 from kyodo_center.dates import day_bounds, jdate, month_bounds
@@ -84,9 +90,14 @@ def online_request_create(
     group = request.group
     if group is None:
         raise FacilityError("オンラインの予約は登録団体のアカウントからお申し込みください。")
-    allowed, reason = group_selectors.group_may_request(group, timezone.localdate(now))
+    today = timezone.localdate(now)
+    allowed, reason = group_selectors.group_may_request(group, today)
     if not allowed:
         raise FacilityError(reason)
+    # The window before the limits: a day far past it (9999-12-31) has no month to count in.
+    window = booking_window(request.room.facility, today)
+    if request.day > window.registered_until and not request.outside_booking_window:
+        raise FacilityError(window_refusal(request.day, window, registered=True))
     with transaction.atomic():
         # Lock order: Group → Room(s) → Equipment (facilities/services/__init__.py).
         locked_group = Group.objects.select_for_update(no_key=True).get(pk=group.pk)

@@ -216,6 +216,10 @@ def test_list_filters_by_booker_and_date(clerk, room1, room2, upcoming_day):
     assert "1件" not in clerk.get("/counter/bookings/", {"date_from": later}).content.decode()
     bad = clerk.get("/counter/bookings/", {"date_from": "2026-99-99"})
     assert bad.status_code == 400
+    for key in ("date_from", "date_to"):
+        far = clerk.get("/counter/bookings/", {key: "9999-12-31"})
+        assert far.status_code == 400
+        assert "2099年12月31日までの日付を入力してください。" in far.content.decode()
 
 
 @pytest.mark.slow
